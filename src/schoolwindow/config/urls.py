@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("schoolwindow.core.urls")),
+    path("schools/", include("schoolwindow.schools.urls")),
+    path("pupils/", include("schoolwindow.people.urls")),
+    path("imports/", include("schoolwindow.connectors.urls")),
+    path("audit/", include("schoolwindow.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountKind(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    GUARDIAN = "guardian", _("Parent or carer")
+    PUPIL = "pupil", _("Pupil")
+    TRUST = "trust", _("Trust officer")
+
+
+class User(AbstractUser):
+    """A log-in. What it may see comes from the records linked to it (Staff, Guardian, Pupil)."""
+
+    kind = models.CharField(max_length=16, choices=AccountKind.choices, default=AccountKind.STAFF)
+    email = models.EmailField(_("email address"), blank=True, db_index=True)
+    language = models.CharField(_("language"), max_length=16, blank=True, default="")
+
+    objects = UserManager()
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def needs_two_factor(self) -> bool:
+        return self.kind in {AccountKind.STAFF, AccountKind.TRUST}

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from schoolwindow.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login_password, name="login"),
+    path("login/verify/", views.login_verify, name="login_verify"),
+    path("login/setup/", views.login_setup, name="login_setup"),
+    path("logout/", views.logout_view, name="logout"),
+    path("account/", views.account, name="account"),
+    path("account/language/", views.language_set, name="language_set"),
+    path("account/password/", views.password_change, name="password_change"),
+    path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("healthz", views.healthz, name="healthz"),
+]

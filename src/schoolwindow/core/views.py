@@ -1,0 +1,203 @@
+"""Signing in (password, then TOTP for staff), the home page, account and language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from schoolwindow.core import services
+from schoolwindow.core.access import signed_in
+from schoolwindow.core.forms import CodeForm, LanguageForm, SetPasswordForm
+from schoolwindow.core.models import User
+from schoolwindow.core.selectors import home_context
+
+PENDING_USER = "two_factor_pending_user"
+PENDING_BACKEND = "two_factor_pending_backend"
+PENDING_NEXT = "two_factor_next"
+
+
+def safe_next(request: HttpRequest, fallback: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return fallback
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"ok": True})
+
+
+def login_password(request: HttpRequest) -> HttpResponse:
+    form = AuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        if not user.needs_two_factor:
+            login(request, user)
+            services.user_signed_in(user=user, request=request)
+            return redirect(safe_next(request))
+        request.session[PENDING_USER] = user.pk
+        request.session[PENDING_BACKEND] = user.backend
+        request.session[PENDING_NEXT] = safe_next(request)
+        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        return redirect("login_verify" if has_device else "login_setup")
+    return render(request, "core/login.html", {"form": form, "next": safe_next(request, "")})
+
+
+def pending_user(request: HttpRequest) -> User | None:
+    user_id = request.session.get(PENDING_USER)
+    if user_id is None:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def finish_two_factor_login(request: HttpRequest, user: User, device: TOTPDevice) -> HttpResponse:
+    backend = request.session.get(PENDING_BACKEND)
+    target = request.session.get(PENDING_NEXT) or "/"
+    login(request, user, backend=backend)
+    otp_login(request, device)
+    services.user_signed_in(user=user, request=request)
+    return redirect(target)
+
+
+def login_verify(request: HttpRequest) -> HttpResponse:
+    user = pending_user(request)
+    if user is None:
+        return redirect("login")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return redirect("login_setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _detail = device.verify_is_allowed()
+        if allowed and device.verify_token(form.cleaned_data["code"]):
+            return finish_two_factor_login(request, user, device)
+        form.add_error(
+            "code",
+            _("That code did not work. Wait for a new code and try again.")
+            if allowed
+            else _("Too many wrong codes. Wait a minute and try again."),
+        )
+    return render(request, "core/login_verify.html", {"form": form})
+
+
+def login_setup(request: HttpRequest) -> HttpResponse:
+    user = pending_user(request)
+    if user is None:
+        return redirect("login")
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("login_verify")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            return finish_two_factor_login(request, user, device)
+        form.add_error("code", _("That code did not work. Check the time on your phone and try again."))
+    qr_svg = segno.make(device.config_url).svg_inline(scale=4, title=_("QR code for your authenticator app"))
+    secret = services.totp_secret_for_display(device)
+    return render(
+        request,
+        "core/login_setup.html",
+        {"form": form, "qr_svg": mark_safe(qr_svg), "secret": secret},  # noqa: S308 - segno output
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("login")
+
+
+@signed_in
+def home(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    if actor.is_guardian and not actor.is_staff_member:
+        return redirect("my_children")
+    if actor.is_pupil:
+        return redirect("pupil_detail", pupil_id=actor.pupil_id)
+    context: dict[str, Any] = home_context(actor=actor)
+    return render(request, "core/home.html", context)
+
+
+@signed_in
+def account(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    return render(
+        request,
+        "core/account.html",
+        {
+            "language_form": LanguageForm(initial={"language": translation.get_language()}),
+            "password_form": PasswordChangeForm(user),
+            "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        },
+    )
+
+
+@signed_in
+@require_POST
+def password_change(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = PasswordChangeForm(user, request.POST)
+    if form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        services.password_changed(actor=request.actor)  # type: ignore[attr-defined]
+        messages.success(request, _("Your password has been changed."))
+        return redirect("account")
+    return render(
+        request,
+        "core/account.html",
+        {
+            "language_form": LanguageForm(initial={"language": translation.get_language()}),
+            "password_form": form,
+            "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        },
+        status=400,
+    )
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Switch language: saved on the account when signed in, in a cookie always."""
+    form = LanguageForm(request.POST)
+    response = HttpResponseRedirect(safe_next(request))
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            services.user_language_set(user=request.user, language=language)  # type: ignore[arg-type]
+        translation.activate(language)
+        response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    from schoolwindow.people import services as people_services
+
+    invitation = people_services.guardian_invitation_find(token=token)
+    if invitation is None:
+        return render(request, "core/invitation_invalid.html", status=404)
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = people_services.guardian_invitation_accept(
+            invitation=invitation, password=form.cleaned_data["password1"]
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to School Window. Your password is set."))
+        return redirect("my_children")
+    return render(request, "core/invitation_accept.html", {"form": form, "invitation": invitation})
