@@ -71,7 +71,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     kind = AccountKind.STAFF
 
     @factory.post_generation
-    def password(obj: User, create: bool, extracted: str | None, **kwargs: Any) -> None:  # noqa: N805
+    def password(obj: User, create: bool, extracted: str | None, **kwargs: Any) -> None:
         obj.set_password(extracted or PASSWORD)
         if create:
             obj.save()

@@ -20,7 +20,7 @@ def migrate(quiet: bool = True) -> None:
     from django.core.management import call_command
 
     db_name = settings.DATABASES["default"]["NAME"]
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    if str(settings.DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
         from pathlib import Path
 
         Path(str(db_name)).parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +19,6 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), blank=True, db_index=True)
     language = models.CharField(_("language"), max_length=16, blank=True, default="")
 
-    objects = UserManager()
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -112,9 +112,7 @@ class Actor:
 ANONYMOUS = Actor(user=None)
 
 
-def actor_for(
-    user: User | None, *, ip_address: str | None = None, user_agent: str = ""
-) -> Actor:
+def actor_for(user: User | None, *, ip_address: str | None = None, user_agent: str = "") -> Actor:
     """Build the Actor for a user with a few small queries."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Actor(user=None, ip_address=ip_address, user_agent=user_agent)

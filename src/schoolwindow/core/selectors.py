@@ -28,9 +28,7 @@ def home_context(*, actor: Actor) -> dict[str, Any]:
         .select_related("pupil", "pupil__year_group")
         .order_by("pupil__legal_last_name")
     )
-    school_roles = [
-        (school, sorted(actor.roles_at(school.pk))) for school in schools
-    ]
+    school_roles = [(school, sorted(actor.roles_at(school.pk))) for school in schools]
     trust_schools = (
         School.objects.filter(trust_id__in=actor.trust_ids)
         .annotate(on_roll=Count("pupils", filter=Q(pupils__status=PupilStatus.ACTIVE)))

@@ -108,13 +108,17 @@ def login_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             return finish_two_factor_login(request, user, device)
-        form.add_error("code", _("That code did not work. Check the time on your phone and try again."))
-    qr_svg = segno.make(device.config_url).svg_inline(scale=4, title=_("QR code for your authenticator app"))
+        form.add_error(
+            "code", _("That code did not work. Check the time on your phone and try again.")
+        )
+    qr_svg = segno.make(device.config_url).svg_inline(
+        scale=4, title=_("QR code for your authenticator app")
+    )
     secret = services.totp_secret_for_display(device)
     return render(
         request,
         "core/login_setup.html",
-        {"form": form, "qr_svg": mark_safe(qr_svg), "secret": secret},  # noqa: S308 - segno output
+        {"form": form, "qr_svg": mark_safe(qr_svg), "secret": secret},
     )
 
 
@@ -180,7 +184,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
-            services.user_language_set(user=request.user, language=language)  # type: ignore[arg-type]
+            services.user_language_set(user=request.user, language=language)
         translation.activate(language)
         response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax")
     return response

@@ -34,9 +34,10 @@ def guardian_invitation_create(*, actor: Actor, guardian: Guardian) -> str:
         raise PermissionDenied
     if not guardian.email:
         raise ValueError(_("This parent or carer has no email address."))
-    if guardian.links.filter(contact_restricted=True).exists() and not guardian.links.filter(
-        contact_restricted=False
-    ).exists():
+    if (
+        guardian.links.filter(contact_restricted=True).exists()
+        and not guardian.links.filter(contact_restricted=False).exists()
+    ):
         audit_record(actor=actor, action="guardian.invitation_refused_restricted", target=guardian)
         raise PermissionDenied(_("This parent or carer must not be contacted."))
     token = secrets.token_urlsafe(32)

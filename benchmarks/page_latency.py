@@ -1,0 +1,193 @@
+"""Pupil profile and class list under load: p95 latency with 20 concurrent clients.
+
+    uv run python benchmarks/page_latency.py [--seconds 20] [--connections 20] [--workers 2]
+
+Builds the demo trust in a fresh SQLite database (or PostgreSQL with --database-url), starts
+`schoolwindow serve`, signs in a pastoral lead (whole-school view) and drives every pupil profile
+and class list page in turn with wrk (apt-get install wrk). Prints requests/s and latency
+percentiles per page kind, with the data size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WRK_SCRIPT = """
+paths = {}
+counter = 0
+init = function(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+end
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter % #paths) + 1])
+end
+done = function(summary, latency, requests)
+  for _, p in pairs({50, 90, 95, 99}) do
+    io.write(string.format("p%d %.2f\\n", p, latency:percentile(p) / 1000))
+  end
+  io.write(string.format("requests %d\\nerrors %d\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+"""
+
+
+def ensure_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+        wrk = shutil.which("wrk")
+    assert wrk is not None
+    return wrk
+
+
+def prepare(env: dict[str, str]) -> tuple[str, list[str], list[str], dict[str, int]]:
+    """Build the demo, then return a session cookie and the URLs to fetch (run in a subprocess)."""
+    code = """
+import json
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from schoolwindow.people.models import Pupil, StaffRole, Enrolment, Guardian
+from schoolwindow.schools.models import Group
+roles = StaffRole.objects.filter(role="pastoral", staff__school__urn="100002")
+role = roles.select_related("staff__user").first()
+user = role.staff.user
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
+session.save()
+school = role.staff.school
+pupils = list(Pupil.objects.filter(school=school).values_list("pk", flat=True))
+groups = list(Group.objects.filter(school=school).values_list("pk", flat=True))
+print(json.dumps({"cookie": session.session_key, "pupils": pupils, "groups": groups,
+  "sizes": {"pupils": Pupil.objects.count(), "guardians": Guardian.objects.count(),
+            "enrolments": Enrolment.objects.count(), "groups": Group.objects.count()}}))
+"""
+    subprocess.run(
+        [sys.executable, "-m", "schoolwindow.cli", "demo", "--no-serve"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", "import django;django.setup();" + code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "schoolwindow.config.settings"},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    import json
+
+    data = json.loads(out.strip().splitlines()[-1])
+    pupil_urls = [f"/pupils/{pk}/" for pk in data["pupils"]]
+    group_urls = [f"/schools/classes/{pk}/" for pk in data["groups"]]
+    return data["cookie"], pupil_urls, group_urls, data["sizes"]
+
+
+def run_wrk(
+    wrk: str, base: str, cookie: str, urls: list[str], args: argparse.Namespace, workdir: Path
+) -> dict[str, float]:
+    paths = workdir / "paths.txt"
+    paths.write_text("\n".join(urls) + "\n")
+    script = workdir / "rotate.lua"
+    script.write_text(WRK_SCRIPT)
+    out = subprocess.run(
+        [
+            wrk,
+            "-t2",
+            f"-c{args.connections}",
+            f"-d{args.seconds}s",
+            "--timeout",
+            "10s",
+            "-H",
+            f"Cookie: sessionid={cookie}",
+            "-s",
+            str(script),
+            base,
+            "--",
+            str(paths),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    figures = {
+        key: float(value)
+        for key, value in re.findall(r"^(p\d+|requests|errors) ([\d.]+)$", out, re.M)
+    }
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    figures["rps"] = float(rps.group(1)) if rps else 0.0
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    wrk = ensure_wrk()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        env = {**os.environ, "SCHOOLWINDOW_VAR_DIR": str(workdir), "DJANGO_DEBUG": "false"}
+        if args.database_url:
+            env["DATABASE_URL"] = args.database_url
+        cookie, pupil_urls, group_urls, sizes = prepare(env)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "schoolwindow.cli",
+                "serve",
+                "--port",
+                str(args.port),
+                "--workers",
+                str(args.workers),
+                "--no-migrate",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{args.port}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(base + "/healthz", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            print(
+                f"data: {sizes}; database: {'postgres' if args.database_url else 'sqlite'}; "
+                f"{args.connections} clients, {args.seconds} s each, {args.workers} server workers"
+            )
+            for name, urls in (("pupil profile", pupil_urls), ("class list", group_urls)):
+                figures = run_wrk(wrk, base, cookie, urls, args, workdir)
+                print(
+                    f"{name:14} {len(urls):5} pages  {figures['rps']:7.1f} req/s  "
+                    f"p50 {figures['p50']:.1f} ms  p95 {figures['p95']:.1f} ms  "
+                    f"p99 {figures['p99']:.1f} ms  errors {int(figures['errors'])}"
+                )
+        finally:
+            server.terminate()
+            server.wait(10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

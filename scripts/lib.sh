@@ -1,0 +1,36 @@
+# Shared set-up for scripts/demo.sh and scripts/test.sh: install what the project needs.
+# Safe to run again: every step checks first.
+
+export UV_PYTHON_DOWNLOADS=never
+export PATH="$HOME/.local/bin:$PATH"
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_updated=""
+apt_install() {
+  # apt_install PACKAGE... : install the Debian packages that are missing.
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing ${missing[*]} with apt-get…"
+  if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_uv() {
+  command -v uv >/dev/null 2>&1 && return 0
+  echo "Installing uv…"
+  python3 -m pip install --quiet --user uv 2>/dev/null \
+    || python3 -m pip install --quiet --user --break-system-packages uv 2>/dev/null \
+    || python3 -m pip install --quiet uv
+  command -v uv >/dev/null 2>&1 || export PATH="$(python3 -m site --user-base)/bin:$PATH"
+}
+
+ensure_python_env() {
+  ensure_uv
+  uv sync --frozen --quiet
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Set up everything the tests need (uv, PostgreSQL 15, Chromium, gettext) and run the whole
+# suite: lint, types, migrations, then every test on SQLite and again on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+apt_install postgresql chromium gettext fonts-dejavu-core
+ensure_python_env
+
+echo "== ruff"; uv run --frozen ruff check src tests benchmarks; uv run --frozen ruff format --check src tests benchmarks
+echo "== mypy"; uv run --frozen mypy
+echo "== migrations"; uv run --frozen python manage.py makemigrations --check --dry-run
+echo "== translations"; scripts/check-translations.sh
+
+echo "== tests on SQLite"
+uv run --frozen pytest -q "$@"
+
+echo "== tests on PostgreSQL"
+source scripts/postgres.sh
+postgres_start
+trap postgres_stop EXIT
+DATABASE_URL="$POSTGRES_URL" uv run --frozen pytest -q "$@"
