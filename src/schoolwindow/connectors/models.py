@@ -25,7 +25,9 @@ class ImportRun(models.Model):
         "schools.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     kind = models.CharField(max_length=16, choices=ImportKind.choices)
-    status = models.CharField(max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    status = models.CharField(
+        max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
     dry_run = models.BooleanField(default=False)
     source_name = models.CharField(max_length=255)
     stored_path = models.CharField(max_length=500, blank=True)

@@ -19,7 +19,6 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), blank=True, db_index=True)
     language = models.CharField(_("language"), max_length=16, blank=True, default="")
 
-
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 

@@ -103,7 +103,11 @@ class Actor:
         if self.trust_pupil_access:
             scope |= Q(school__trust_id__in=self.trust_pupil_access)
         if self.guardian_id is not None:
-            scope |= Q(guardian_links__guardian_id=self.guardian_id)
+            # A guardian under a contact restriction for a child does not see that child.
+            scope |= Q(
+                guardian_links__guardian_id=self.guardian_id,
+                guardian_links__contact_restricted=False,
+            )
         if self.pupil_id is not None:
             scope |= Q(pk=self.pupil_id)
         return scope

@@ -145,7 +145,9 @@ class Guardian(models.Model):
     phone = models.CharField(max_length=32, blank=True)
     address = models.TextField(blank=True)
     preferred_language = models.CharField(max_length=16, default="en")
-    preferred_channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
+    preferred_channel = models.CharField(
+        max_length=8, choices=Channel.choices, default=Channel.EMAIL
+    )
     household = models.ForeignKey(
         Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="guardians"
     )
@@ -248,7 +250,9 @@ class Staff(models.Model):
                 name="staff_school_source",
             ),
             models.UniqueConstraint(
-                fields=["school", "user"], condition=models.Q(user__isnull=False), name="staff_school_user"
+                fields=["school", "user"],
+                condition=models.Q(user__isnull=False),
+                name="staff_school_user",
             ),
         ]
 

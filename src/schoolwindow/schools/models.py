@@ -132,7 +132,9 @@ class Group(models.Model):
     year_group = models.ForeignKey(
         YearGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="groups"
     )
-    term = models.ForeignKey(Term, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    term = models.ForeignKey(
+        Term, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     active = models.BooleanField(default=True)
     source_id = models.CharField(max_length=128, blank=True, default="")
     source_hash = models.CharField(max_length=32, blank=True, default="")

@@ -1,0 +1,61 @@
+"""The audit log page: the DSL's view of who looked at or changed what."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from schoolwindow.audit import selectors
+from schoolwindow.core.access import actor_passes
+from schoolwindow.core.permissions import Actor
+from schoolwindow.people.models import Role
+
+PAGE_SIZE = 50
+
+
+def parse_date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+@actor_passes(lambda actor: actor.has_any_role(Role.DSL))
+def audit_log(request: HttpRequest) -> HttpResponse:
+    actor = cast(Actor, request.actor)  # type: ignore[attr-defined]
+    schools = selectors.audit_school_choices(actor=actor)
+    school = request.GET.get("school", "").strip()
+    school_id = int(school) if school in {str(pk) for pk, _name in schools} else None
+    actions = selectors.audit_action_choices(actor=actor)
+    action = request.GET.get("action", "").strip()
+    if action not in actions:
+        action = ""
+    who = request.GET.get("who", "").strip()[:100]
+    date_from = parse_date(request.GET.get("from", ""))
+    date_to = parse_date(request.GET.get("to", ""))
+    events = selectors.audit_event_list(
+        actor=actor,
+        school_id=school_id,
+        action=action,
+        who=who,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "schools": schools,
+        "actions": actions,
+        "filters": {
+            "school": school_id,
+            "action": action,
+            "who": who,
+            "from": date_from.isoformat() if date_from else "",
+            "to": date_to.isoformat() if date_to else "",
+        },
+    }
+    return render(request, "audit/audit_log.html", context)

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse_lazy
+
+from schoolwindow.schools.models import GroupKind
+from tests.factories import GroupFactory
+from tests.pages.conftest import World, status_for
+
+URL = reverse_lazy("group_list")
+EXPECTED = {
+    "leader": 200,
+    "pastoral": 200,
+    "teacher": 200,
+    "advocate": 200,
+    "flo": 200,
+    "dsl": 200,
+    "office": 200,
+    "trust_officer": 403,
+    "trust_officer_with_access": 200,
+    "parent": 403,
+    "other_parent": 403,
+    "pupil": 403,
+    "anonymous": "login",
+}
+
+
+@pytest.mark.parametrize(("role", "expected"), EXPECTED.items())
+def test_who_may_list_classes(world: World, role: str, expected: int | str) -> None:
+    assert status_for(world.client(role).get(URL)) == expected
+
+
+def names(response) -> set[str]:  # type: ignore[no-untyped-def]
+    return {group.name for group in response.context["page"].object_list}
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("leader", {"7R", "7S", "7Ma1"}),
+        ("office", {"7R", "7S", "7Ma1"}),
+        ("teacher", {"7R"}),
+        ("advocate", set()),
+        ("trust_officer_with_access", {"7R", "7S", "7Ma1", "Beech"}),
+    ],
+)
+def test_each_role_lists_only_its_classes(world: World, role: str, expected: set[str]) -> None:
+    assert names(world.client(role).get(URL)) == expected
+
+
+def test_filters_by_school_year_kind_and_name(world: World) -> None:
+    GroupFactory(school=world.oakfield, name="Old class", active=False)
+    client = world.client("trust_officer_with_access")
+    assert names(client.get(URL, {"school": world.brookside.pk})) == {"Beech"}
+    assert names(client.get(URL, {"year": "7"})) == {"7R", "7S", "7Ma1"}
+    assert names(client.get(URL, {"kind": GroupKind.TEACHING})) == {"7Ma1"}
+    assert names(client.get(URL, {"q": "maths"})) == {"7Ma1"}
+    assert names(client.get(URL, {"kind": "bogus", "school": "x"})) == {"7R", "7S", "7Ma1", "Beech"}
+
+
+def test_htmx_request_gets_only_the_results(world: World) -> None:
+    response = world.client("leader").get(URL, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html and "<form" not in html
+    assert "7R" in html
