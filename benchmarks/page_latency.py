@@ -60,7 +60,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from schoolwindow.people.models import Pupil, StaffRole, Enrolment, Guardian
 from schoolwindow.schools.models import Group
-roles = StaffRole.objects.filter(role="pastoral", staff__school__urn="100002")
+roles = StaffRole.objects.filter(role="pastoral", staff__user__username="pastoral@riverside.demo")
 role = roles.select_related("staff__user").first()
 user = role.staff.user
 session = SessionStore()

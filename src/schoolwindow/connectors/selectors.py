@@ -6,10 +6,12 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from schoolwindow.connectors.models import ImportRun
-from schoolwindow.connectors.services import IMPORT_ROLES
 from schoolwindow.core.permissions import Actor
+from schoolwindow.people.models import Role
 from schoolwindow.schools.models import School
 
+# Who may import at a school: the office, which keeps the records, and the school's leaders.
+IMPORT_ROLES = (Role.OFFICE, Role.LEADER)
 RECENT_RUNS = 50
 
 

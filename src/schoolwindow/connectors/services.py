@@ -18,14 +18,13 @@ from schoolwindow.connectors.models import ImportKind, ImportRun, ImportStatus
 from schoolwindow.connectors.oneroster.importer import oneroster_import
 from schoolwindow.connectors.plaincsv.importer import pupils_csv_import
 from schoolwindow.connectors.progress import STAGE_FINISHED, Progress, RunProgress
+from schoolwindow.connectors.selectors import IMPORT_ROLES
 from schoolwindow.connectors.summary import ImportSummary
 from schoolwindow.core.permissions import Actor, actor_for
-from schoolwindow.people.models import Role
 from schoolwindow.schools.models import School
 
 logger = logging.getLogger(__name__)
 
-IMPORT_ROLES = (Role.OFFICE, Role.LEADER)
 UPLOAD_SUFFIXES = {ImportKind.ONEROSTER: ".zip", ImportKind.CSV: ".csv"}
 SYSTEM = Actor(user=None)
 

@@ -122,17 +122,23 @@ def actor_for(user: User | None, *, ip_address: str | None = None, user_agent: s
         return Actor(user=None, ip_address=ip_address, user_agent=user_agent)
     from schoolwindow.people.models import Guardian, Pupil, StaffRole, TrustOfficer
 
+    # Each kind of account is linked to one kind of record, so one query builds the Actor.
     school_roles: dict[int, set[str]] = {}
     staff_ids: dict[int, int] = {}
-    for school_id, staff_id, role in StaffRole.objects.filter(
-        staff__user=user, staff__active=True
-    ).values_list("school_id", "staff_id", "role"):
-        school_roles.setdefault(school_id, set()).add(role)
-        staff_ids[school_id] = staff_id
-    trusts = list(TrustOfficer.objects.filter(user=user).values_list("trust_id", "pupil_access"))
+    trusts: list[tuple[int, bool]] = []
     guardian_id = None
     pupil_id = None
-    if user.kind == AccountKind.GUARDIAN:
+    if user.kind == AccountKind.STAFF:
+        for school_id, staff_id, role in StaffRole.objects.filter(
+            staff__user=user, staff__active=True
+        ).values_list("school_id", "staff_id", "role"):
+            school_roles.setdefault(school_id, set()).add(role)
+            staff_ids[school_id] = staff_id
+    elif user.kind == AccountKind.TRUST:
+        trusts = list(
+            TrustOfficer.objects.filter(user=user).values_list("trust_id", "pupil_access")
+        )
+    elif user.kind == AccountKind.GUARDIAN:
         guardian_id = Guardian.objects.filter(user=user).values_list("pk", flat=True).first()
     elif user.kind == AccountKind.PUPIL:
         pupil_id = Pupil.objects.filter(user=user).values_list("pk", flat=True).first()
