@@ -36,3 +36,10 @@ def signed_in_client(user: User) -> Client:
         session["otp_device_id"] = device.persistent_id
         session.save()
     return client
+
+
+def pytest_report_header() -> str:
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}"
