@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from schoolwindow.core.permissions import WHOLE_SCHOOL_ROLES, Actor
 from schoolwindow.people.models import (
@@ -23,6 +24,7 @@ from schoolwindow.people.models import (
     SendStatus,
     TeachingAssignment,
 )
+from schoolwindow.schools.calendar import TermAtAGlance, term_at_a_glance
 from schoolwindow.schools.models import Group, GroupKind, School, YearGroup
 
 if TYPE_CHECKING:
@@ -129,6 +131,7 @@ class SchoolOverview:
     classes: list[ClassSummary] = field(default_factory=list)
     other_groups: int = 0
     whole_school: bool = False
+    calendar: TermAtAGlance | None = None
 
 
 def school_overview(*, actor: Actor, school_id: int) -> SchoolOverview:
@@ -167,6 +170,7 @@ def school_overview(*, actor: Actor, school_id: int) -> SchoolOverview:
         classes=classes,
         other_groups=other_groups,
         whole_school=whole,
+        calendar=term_at_a_glance(school_id=school.pk, today=timezone.localdate()),
     )
 
 
