@@ -138,6 +138,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
@@ -158,6 +159,8 @@ def main() -> int:
                 str(args.port),
                 "--workers",
                 str(args.workers),
+                "--threads",
+                str(args.threads),
                 "--no-migrate",
             ],
             env=env,
@@ -174,7 +177,8 @@ def main() -> int:
                     time.sleep(0.2)
             print(
                 f"data: {sizes}; database: {'postgres' if args.database_url else 'sqlite'}; "
-                f"{args.connections} clients, {args.seconds} s each, {args.workers} server workers"
+                f"{args.connections} clients, {args.seconds} s each, "
+                f"{args.workers} server workers with {args.threads} thread(s) each"
             )
             for name, urls in (("pupil profile", pupil_urls), ("class list", group_urls)):
                 figures = run_wrk(wrk, base, cookie, urls, args, workdir)

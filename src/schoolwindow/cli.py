@@ -36,17 +36,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(demo_logins_text(result))
     if args.no_serve:
         return 0
-    return serve(args.host, args.port, workers=args.workers)
+    return serve(args.host, args.port, workers=args.workers, threads=args.threads)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     setup_django()
     if not args.no_migrate:
         migrate()
-    return serve(args.host, args.port, workers=args.workers)
+    return serve(args.host, args.port, workers=args.workers, threads=args.threads)
 
 
-def serve(host: str, port: int, *, workers: int) -> int:
+def serve(host: str, port: int, *, workers: int, threads: int) -> int:
     from gunicorn.app.wsgiapp import run
 
     print(f"School Window is running at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
@@ -58,7 +58,7 @@ def serve(host: str, port: int, *, workers: int) -> int:
         "--workers",
         str(workers),
         "--threads",
-        "4",
+        str(threads),
         "--access-logfile",
         "-" if os.environ.get("SCHOOLWINDOW_ACCESS_LOG") else "/dev/null",
     ]
@@ -133,7 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
 def add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--workers", type=int, default=2)
+    # Pages are CPU-bound: one single-threaded process per core gave the lowest latency
+    # (docs/benchmarks.md). Put a buffering proxy in front so slow clients do not hold a worker.
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--threads", type=int, default=1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwindow.audit.services import audit_record
-from schoolwindow.connectors.errors import DataImportError
+from schoolwindow.connectors.errors import DataImportError, FileProblem, RowProblem
 from schoolwindow.connectors.models import ImportKind, ImportRun, ImportStatus
 from schoolwindow.connectors.oneroster.importer import oneroster_import
 from schoolwindow.connectors.plaincsv.importer import pupils_csv_import
@@ -112,6 +112,15 @@ def import_run_create(
     return run
 
 
+def error_for_uploader(exc: DataImportError, *, stored: Path, uploaded_name: str) -> str:
+    """Name the file as the person uploaded it, not as we stored it."""
+    if isinstance(exc, RowProblem) and exc.file == stored.name:
+        return str(RowProblem(uploaded_name, exc.line, exc.field, exc.message))
+    if isinstance(exc, FileProblem) and exc.file == stored.name:
+        return str(FileProblem(uploaded_name, exc.message))
+    return str(exc)
+
+
 def import_run_execute(*, run_id: int) -> None:
     """Run a queued import, keeping its row up to date; the uploaded file is deleted after."""
     run = ImportRun.objects.select_related("school", "created_by").get(pk=run_id)
@@ -129,7 +138,8 @@ def import_run_execute(*, run_id: int) -> None:
             progress=progress,
         )
     except DataImportError as exc:
-        import_run_finish(run, status=ImportStatus.FAILED, error=str(exc), progress=progress)
+        error = error_for_uploader(exc, stored=path, uploaded_name=run.source_name)
+        import_run_finish(run, status=ImportStatus.FAILED, error=error, progress=progress)
         return
     except Exception:
         logger.exception("import run %s failed", run.pk)
