@@ -67,13 +67,27 @@ def serve(host: str, port: int, *, workers: int, threads: int) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    """The django-tasks database worker, plus the clock that enqueues the daily jobs."""
     setup_django()
+    import threading
+
     from django.core.management import call_command
+
+    from schoolwindow.core.scheduler import scheduler_thread, scheduler_tick
 
     options: dict[str, object] = {"reload": False, "interval": args.interval}
     if args.until_idle:
-        options["batch"] = True
-    call_command("db_worker", **options)
+        if not args.no_scheduler:
+            scheduler_tick()
+        call_command("db_worker", batch=True, **options)
+        return 0
+    stop = threading.Event()
+    if not args.no_scheduler:
+        scheduler_thread(stop).start()
+    try:
+        call_command("db_worker", **options)
+    finally:
+        stop.set()
     return 0
 
 
@@ -82,6 +96,45 @@ def cmd_import(args: argparse.Namespace) -> int:
     from schoolwindow.connectors.commands import import_from_cli
 
     return import_from_cli(args)
+
+
+def cmd_signals(args: argparse.Namespace) -> int:
+    setup_django()
+    from schoolwindow.engagement import commands
+
+    handler = {
+        "import": commands.signals_import_from_cli,
+        "recompute": commands.signals_recompute_from_cli,
+    }[args.action]
+    return handler(args)
+
+
+def cmd_flags(args: argparse.Namespace) -> int:
+    setup_django()
+    from schoolwindow.engagement import commands
+
+    return commands.flags_evaluate_from_cli(args)
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    setup_django()
+    from schoolwindow.engagement import commands
+
+    return commands.digest_from_cli(args)
+
+
+def cmd_xapi_key(args: argparse.Namespace) -> int:
+    setup_django()
+    from schoolwindow.engagement import commands
+
+    return commands.xapi_key_create_from_cli(args)
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    setup_django()
+    from schoolwindow.engagement.backtest.cli import backtest_from_cli
+
+    return backtest_from_cli(args)
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -109,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run the background task worker")
     worker.add_argument("--until-idle", action="store_true", help="run what is queued, then exit")
     worker.add_argument("--interval", type=float, default=1.0)
+    worker.add_argument(
+        "--no-scheduler", action="store_true", help="do not enqueue the daily jobs from this worker"
+    )
     worker.set_defaults(func=cmd_worker)
 
     imp = sub.add_parser("import", help="import rosters")
@@ -124,10 +180,63 @@ def build_parser() -> argparse.ArgumentParser:
     csv_parser.add_argument("--dry-run", action="store_true", help="report changes, write nothing")
     csv_parser.set_defaults(func=cmd_import)
 
+    add_engagement_commands(sub)
+
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
     return parser
+
+
+def add_engagement_commands(sub: argparse._SubParsersAction) -> None:
+    signals = sub.add_parser("signals", help="engagement signals: import and daily facts")
+    signals_sub = signals.add_subparsers(dest="action", required=True)
+    signals_import = signals_sub.add_parser("import", help="import one kind of signal from CSV")
+    signals_import.add_argument(
+        "kind",
+        choices=["attendance", "activity", "homework", "messages"],
+        help="docs/data-formats.md",
+    )
+    signals_import.add_argument("file")
+    signals_import.add_argument("--school", metavar="URN", help="if the file has no school_urn")
+    signals_import.add_argument("--dry-run", action="store_true")
+    signals_import.set_defaults(func=cmd_signals)
+    recompute = signals_sub.add_parser("recompute", help="rebuild daily facts and flags")
+    recompute.add_argument("--school", metavar="URN")
+    recompute.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
+    recompute.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+    recompute.set_defaults(func=cmd_signals)
+
+    flags = sub.add_parser("flags", help="evaluate the early-warning rules and risk score")
+    flags_sub = flags.add_subparsers(dest="action", required=True)
+    evaluate = flags_sub.add_parser("evaluate", help="raise, update and close flags for a day")
+    evaluate.add_argument("--school", metavar="URN")
+    evaluate.add_argument("--date", metavar="YYYY-MM-DD", help="default: today")
+    evaluate.set_defaults(func=cmd_flags)
+
+    digest = sub.add_parser("digest", help="send the morning digest now")
+    digest.add_argument("--date", metavar="YYYY-MM-DD", help="default: today")
+    digest.set_defaults(func=cmd_digest)
+
+    xapi = sub.add_parser("xapi-key", help="keys for learning platforms sending xAPI")
+    xapi_sub = xapi.add_subparsers(dest="action", required=True)
+    create = xapi_sub.add_parser("create", help="create a key and print it once")
+    create.add_argument("--school", metavar="URN", required=True)
+    create.add_argument("name")
+    create.set_defaults(func=cmd_xapi_key)
+
+    backtest = sub.add_parser("backtest", help="how the early warning would have done")
+    backtest.add_argument("--format", choices=["oulad", "school"], required=True)
+    backtest.add_argument("--train", metavar="DIR", help="OULAD: folder of training CSVs")
+    backtest.add_argument("--test", metavar="DIR", help="OULAD: folder of test CSVs")
+    backtest.add_argument("--cutoff-day", type=int, help="OULAD: days from module start")
+    backtest.add_argument("--school", metavar="URN", help="school format: which school")
+    backtest.add_argument("--train-from", metavar="YYYY-MM-DD")
+    backtest.add_argument("--train-to", metavar="YYYY-MM-DD")
+    backtest.add_argument("--test-from", metavar="YYYY-MM-DD")
+    backtest.add_argument("--test-to", metavar="YYYY-MM-DD")
+    backtest.add_argument("--json", action="store_true", help="print one JSON object")
+    backtest.set_defaults(func=cmd_backtest)
 
 
 def add_server_options(parser: argparse.ArgumentParser) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 from collections import Counter
@@ -21,6 +22,16 @@ from schoolwindow.demo.builder import DEMO_PASSWORD, DEMO_TRUST_SLUG, demo_build
 from schoolwindow.demo.calendars import YEARS
 from schoolwindow.demo.identifiers import upn, upn_check_letter, upn_is_valid
 from schoolwindow.demo.logins import LOGIN_USERNAMES, demo_logins_text, totp_code
+from schoolwindow.engagement.models import (
+    ActivityEvent,
+    AttendanceMark,
+    FamilyMessage,
+    Flag,
+    FlagEvent,
+    Homework,
+    HomeworkSubmission,
+    PupilDay,
+)
 from schoolwindow.people.models import (
     AdvocateAssignment,
     Channel,
@@ -70,6 +81,14 @@ ALL_MODELS: tuple[type[Model], ...] = (
     TrustOfficer,
     User,
     TOTPDevice,
+    AttendanceMark,
+    ActivityEvent,
+    Homework,
+    HomeworkSubmission,
+    FamilyMessage,
+    PupilDay,
+    Flag,
+    FlagEvent,
 )
 
 
@@ -84,8 +103,9 @@ def year_ordinal_for(born: dt.date) -> int:
 
 
 def test_the_demo_trust_is_believable_and_every_role_can_sign_in() -> None:
+    # The roster at full size; the engagement history is tested in test_history.py.
     out = io.StringIO()
-    result = demo_build(stdout=out)
+    result = demo_build(stdout=out, history=False)
 
     assert result.created
     progress = out.getvalue()
@@ -282,6 +302,7 @@ def test_the_demo_trust_is_believable_and_every_role_can_sign_in() -> None:
 def test_a_second_build_creates_nothing_and_prints_the_same_log_ins() -> None:
     first = demo_build(scale=0.1)
     before = row_counts()
+    assert before["AttendanceMark"] and before["ActivityEvent"] and before["FamilyMessage"]
     out = io.StringIO()
     second = demo_build(stdout=out)
     assert not second.created
@@ -291,7 +312,7 @@ def test_a_second_build_creates_nothing_and_prints_the_same_log_ins() -> None:
 
 
 def test_scaled_build_keeps_every_special_case() -> None:
-    result = demo_build(scale=0.1)
+    result = demo_build(scale=0.1, history=False)
     assert 120 <= Pupil.objects.count() <= 200
     parent = Guardian.objects.get(user__username=result.login("parent").username)
     schools = set(
@@ -307,7 +328,7 @@ def test_scaled_build_keeps_every_special_case() -> None:
 
 
 def test_demo_code_prints_the_current_code() -> None:
-    result = demo_build(scale=0.1)
+    result = demo_build(scale=0.1, history=False)
     out, err = io.StringIO(), io.StringIO()
     call_command("demo_code", result.login("dsl").username, stdout=out, stderr=err)
     code = out.getvalue().strip()
@@ -317,7 +338,7 @@ def test_demo_code_prints_the_current_code() -> None:
 
 
 def test_demo_code_refuses_accounts_outside_the_demo_trust() -> None:
-    demo_build(scale=0.1)
+    demo_build(scale=0.1, history=False)
     other_trust = Trust.objects.create(name="Another Trust", slug="another-trust")
     school = School.objects.create(trust=other_trust, urn="999999", name="Another School")
     outsider = User.objects.create_user(username="teacher@another.example", kind="staff")
@@ -356,7 +377,24 @@ def _fingerprint() -> list[tuple[object, ...]]:
     guardians = Guardian.objects.order_by("email", "first_name", "last_name", "phone").values_list(
         "first_name", "last_name", "email", "phone", "preferred_language", "preferred_channel"
     )
-    return [*pupils, *guardians]
+    history = [
+        hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+        for rows in (
+            AttendanceMark.objects.order_by("pupil__upn", "date", "session").values_list(
+                "pupil__upn", "date", "session", "code"
+            ),
+            ActivityEvent.objects.order_by("pupil__upn", "occurred_at", "kind").values_list(
+                "pupil__upn", "occurred_at", "kind"
+            ),
+            HomeworkSubmission.objects.order_by("homework__source_id", "pupil__upn").values_list(
+                "homework__source_id", "pupil__upn", "status", "submitted_at", "score"
+            ),
+            FamilyMessage.objects.order_by("source_id").values_list(
+                "source_id", "sent_at", "delivered_at", "read_at", "replied_at", "needs_reply"
+            ),
+        )
+    ]
+    return [*pupils, *guardians, tuple(history)]
 
 
 def test_the_build_is_deterministic() -> None:

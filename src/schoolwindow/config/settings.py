@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "schoolwindow.schools",
     "schoolwindow.people",
     "schoolwindow.connectors",
+    "schoolwindow.engagement",
     "schoolwindow.demo",
 ]
 

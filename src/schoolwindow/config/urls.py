@@ -6,5 +6,7 @@ urlpatterns = [
     path("pupils/", include("schoolwindow.people.urls")),
     path("imports/", include("schoolwindow.connectors.urls")),
     path("audit/", include("schoolwindow.audit.urls")),
+    path("watchlist/", include("schoolwindow.engagement.urls")),
+    path("xapi/", include("schoolwindow.engagement.xapi_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -25,3 +25,20 @@ class User(AbstractUser):
     @property
     def needs_two_factor(self) -> bool:
         return self.kind in {AccountKind.STAFF, AccountKind.TRUST}
+
+
+class ScheduledRun(models.Model):
+    """A periodic job that has been started for a date. The unique row makes it run once,
+    however many workers on however many machines are watching the clock."""
+
+    job = models.CharField(max_length=64)
+    run_date = models.DateField()
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "run_date"], name="scheduledrun_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.run_date}"

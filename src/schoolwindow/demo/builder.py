@@ -4,6 +4,9 @@
 builds nothing and returns the same log-ins) and deterministic (one seeded random generator).
 Everything is planned as unsaved model instances and written with bulk_create in dependency
 order; every account shares one password hash, computed once, because argon2 is slow on purpose.
+Then demo/history.py writes a year and a term of engagement history (attendance, online
+activity, homework, messages home), the daily facts, risk models and flags for the demo's
+"today", `calendars.DEMO_TODAY`.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schoolwindow.core.models import AccountKind, User
 from schoolwindow.demo import calendars
+from schoolwindow.demo.history import HistoryBuilder, HistoryCounts
 from schoolwindow.demo.identifiers import landline_numbers, mobile_numbers, upn
 from schoolwindow.demo.logins import (
     DEMO_DOMAIN,
@@ -218,10 +222,14 @@ class Plan:
     devices: list[TOTPDevice] = field(default_factory=list)
 
 
-def demo_build(*, stdout: TextIO | None = None, scale: float = 1.0) -> DemoResult:
+def demo_build(
+    *, stdout: TextIO | None = None, scale: float = 1.0, history: bool = True
+) -> DemoResult:
     """Build the demo trust unless it exists; return its log-ins either way.
 
     `scale` shrinks the number of pupils (tests use 0.1 to 0.2); staff and groups stay whole.
+    `history=False` leaves out the engagement history (signals, daily facts, flags): only
+    for tests that look at the roster alone.
     """
     started = time.perf_counter()
 
@@ -235,17 +243,19 @@ def demo_build(*, stdout: TextIO | None = None, scale: float = 1.0) -> DemoResul
         say(f"{DEMO_TRUST_NAME} is already here: nothing to build.")
         return demo_result(trust, created=False, seconds=time.perf_counter() - started)
     with transaction.atomic():
-        trust = DemoBuilder(scale=scale, say=say).build()
+        trust = DemoBuilder(scale=scale, say=say, history=history).build()
     seconds = time.perf_counter() - started
     say(f"Built in {seconds:.1f} s.")
     return demo_result(trust, created=True, seconds=seconds)
 
 
 class DemoBuilder:
-    def __init__(self, *, scale: float, say: Callable[[str], None]) -> None:
+    def __init__(self, *, scale: float, say: Callable[[str], None], history: bool = True) -> None:
         if scale <= 0:
             raise ValueError("scale must be positive")
         self.scale = scale
+        self.history = history
+        self.history_counts: HistoryCounts | None = None
         self.say = say
         self.rng = random.Random(SEED)
         self.plan = Plan()
@@ -259,6 +269,7 @@ class DemoBuilder:
         self.sets: dict[tuple[int, str], list[Group]] = {}  # (ordinal, subject) → sets 1…8
         self.special: dict[str, Family] = {}
         self.special_guardians: dict[str, dict[str, Guardian]] = {}
+        self.reserved_names: set[tuple[str, str]] = set()
 
     # ----------------------------------------------------------------- the whole build
 
@@ -289,6 +300,8 @@ class DemoBuilder:
 
         self.say("Creating accounts and two-factor keys…")
         self.write()
+        if self.history:
+            self.history_counts = HistoryBuilder(self, children).build()
         return trust
 
     # ----------------------------------------------------------------- schools
@@ -468,6 +481,57 @@ class DemoBuilder:
             ),
             [(10, "female", "Ioana", ""), (5, "male", "Luca", "")],
         )
+        # Three more whose engagement history tells a story this term (demo/history.py): a
+        # boy whose unauthorised absences climb, a girl in school but silent online since
+        # half-term, and a family with children in both schools who stopped reading email.
+        scripted(
+            Family(
+                children=[],
+                community=BRITISH,
+                structure="single_mother",
+                script="unauthorised",
+                surname="Hughes",
+                names={"mother": "Leanne"},
+                channels={"mother": Channel.SMS},
+                disadvantaged=True,
+                eal=False,
+            ),
+            [(10, "male", "Tyler", "")],
+        )
+        scripted(
+            Family(
+                children=[],
+                community=BRITISH,
+                structure="two_parents",
+                script="online_quiet",
+                surname="Marsh",
+                names={"mother": "Hayley", "father": "Craig"},
+                channels={"mother": Channel.APP, "father": Channel.EMAIL},
+                disadvantaged=False,
+                eal=False,
+            ),
+            [(7, "female", "Freya", "")],
+        )
+        scripted(
+            Family(
+                children=[],
+                community=BRITISH,
+                structure="two_parents",
+                script="unread",
+                surname="Turner",
+                names={"mother": "Kelly", "father": "Stuart"},
+                channels={"mother": Channel.EMAIL, "father": Channel.EMAIL},
+                disadvantaged=False,
+                eal=False,
+            ),
+            [(11, "male", "Mason", ""), (3, "female", "Poppy", "")],
+        )
+        self.reserved_names = {
+            (child.first, family.surname)
+            for family in families
+            for child in family.children
+            if family.script
+        }
 
         gaps = (1, 2, 3, 4, 5, 6)
         gap_weights = (0.25, 0.3, 0.22, 0.12, 0.07, 0.04)
@@ -669,6 +733,9 @@ class DemoBuilder:
 
         for child in family.children:
             first = child.first or rng.choice(c.girls if child.gender == "female" else c.boys)
+            while not child.first and (first, surname) in self.reserved_names:
+                # Only one Jack Bennett: the scripted pupils' names stay theirs.
+                first = rng.choice(c.girls if child.gender == "female" else c.boys)
             preferred = child.preferred
             if not child.first and first in c.nicknames and rng.random() < 0.3:
                 preferred = c.nicknames[first]

@@ -111,6 +111,13 @@ YEARS: tuple[YearCalendar, ...] = (
 
 CURRENT_YEAR = "2026/27"
 
+# The demo stands at 8 a.m. on this Monday, before the registers are taken: its engagement
+# history runs from the first day of 2025/26 to the school day before (Friday 20 November 2026),
+# and the early-warning flags are evaluated for this date, as the worker's morning run would.
+# One fixed date keeps the demo deterministic; change it here and everything follows.
+DEMO_TODAY = d("2026-11-23")
+HISTORY_START = d("2025-09-01")
+
 
 def closures_for(year: YearCalendar, phase: str) -> list[tuple[dt.date, str, str]]:
     """(date, kind, reason) for every weekday inside a term when pupils are not in school."""

@@ -83,8 +83,14 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 def pupil_detail(request: HttpRequest, pupil_id: int) -> HttpResponse:
-    profile = selectors.pupil_profile_get(actor=actor_of(request), pupil_id=pupil_id)
-    return render(request, PROFILE_TEMPLATES[profile.mode], {"profile": profile})
+    actor = actor_of(request)
+    profile = selectors.pupil_profile_get(actor=actor, pupil_id=pupil_id)
+    context: dict[str, object] = {"profile": profile}
+    if profile.mode == "staff":
+        from schoolwindow.engagement.selectors import pupil_timeline_get
+
+        context["timeline"] = pupil_timeline_get(actor=actor, pupil=profile.pupil)
+    return render(request, PROFILE_TEMPLATES[profile.mode], context)
 
 
 @actor_passes(lambda actor: actor.has_any_role(Role.DSL))

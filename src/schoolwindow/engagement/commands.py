@@ -1,0 +1,183 @@
+"""Command-line entry points of the engagement app (called from schoolwindow/cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+
+def cli_date(value: str | None) -> dt.date:
+    from django.utils import timezone
+
+    return dt.date.fromisoformat(value) if value else timezone.localdate()
+
+
+def flags_evaluate_from_cli(args: argparse.Namespace) -> int:
+    """schoolwindow flags evaluate [--school URN] [--date YYYY-MM-DD]"""
+    from schoolwindow.engagement.flags import flags_evaluate
+    from schoolwindow.schools.models import School
+
+    try:
+        on_date = cli_date(getattr(args, "date", None))
+    except ValueError:
+        print(f"--date: {args.date!r} is not a date like 2026-11-23", file=sys.stderr)
+        return 2
+    schools = School.objects.order_by("name")
+    if getattr(args, "school", None):
+        schools = schools.filter(urn=args.school)
+        if not schools.exists():
+            print(f"--school: no school with URN {args.school}", file=sys.stderr)
+            return 2
+    for school in schools:
+        summary = flags_evaluate(school_id=school.pk, on_date=on_date)
+        print(
+            f"{school.name} ({school.urn}) {on_date}: {summary.pupils} pupils, "
+            f"{summary.with_reasons} with reasons; flags: {summary.opened} opened, "
+            f"{summary.worsened} worse, {summary.woken} back from snooze, "
+            f"{summary.cleared} cleared, {summary.live} live; {summary.seconds:.2f} s"
+        )
+    return 0
+
+
+def digest_from_cli(args: argparse.Namespace) -> int:
+    """schoolwindow digest [--date YYYY-MM-DD]"""
+    from schoolwindow.engagement.digest import digest_send
+
+    try:
+        on_date = cli_date(getattr(args, "date", None))
+    except ValueError:
+        print(f"--date: {args.date!r} is not a date like 2026-11-23", file=sys.stderr)
+        return 2
+    sent = digest_send(on_date=on_date)
+    print(f"{sent} digest email(s) sent for {on_date}")
+    return 0
+
+
+# --- Signals and xAPI keys (engagement.signals, engagement.facts, engagement.xapi) ------------
+
+EXIT_BAD_DATA = 2
+
+
+def signals_import_from_cli(args: argparse.Namespace) -> int:
+    """schoolwindow signals import KIND FILE [--school URN] [--dry-run]
+
+    Prints the summary and brings the daily facts of the days the file touched up to date;
+    bad data prints `FILE:LINE: field 'X': message`, writes nothing and returns 2.
+    """
+    from pathlib import Path
+
+    from schoolwindow.audit.services import audit_record
+    from schoolwindow.connectors.errors import DataImportError
+    from schoolwindow.core.permissions import Actor
+    from schoolwindow.engagement.facts import pupil_days_recompute
+    from schoolwindow.engagement.signals import signals_import
+    from schoolwindow.schools.models import School
+
+    try:
+        summary = signals_import(
+            kind=args.kind,
+            path=Path(args.file),
+            school_urn=args.school or None,
+            dry_run=bool(args.dry_run),
+        )
+    except DataImportError as exc:
+        print(f"{exc}", file=sys.stderr)
+        print("Nothing was imported.", file=sys.stderr)
+        return EXIT_BAD_DATA
+    print(summary.as_text())
+    if summary.dry_run:
+        return 0
+    names = dict(School.objects.filter(pk__in=summary.dates).values_list("pk", "name"))
+    for school_id, span in summary.dates.items():
+        rows = pupil_days_recompute(school_id=school_id, start=span.first, end=span.last)
+        print(
+            f"Daily facts: {rows:,} pupil-days of {names[school_id]}, {span.first} to {span.last}."
+        )
+        audit_record(
+            actor=Actor(user=None),
+            action=f"import.signals.{summary.kind}",
+            school_id=school_id,
+            detail={
+                "source": "command line",
+                "file": summary.file,
+                "counts": {label: vars(counts) for label, counts in summary.counts.items()},
+            },
+        )
+    return 0
+
+
+def signals_recompute_from_cli(args: argparse.Namespace) -> int:
+    """schoolwindow signals recompute [--school URN] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+
+    Rebuilds the daily facts; without dates, over every day the school has signals for.
+    """
+    import time
+
+    from schoolwindow.engagement.facts import pupil_days_recompute, signal_date_range
+    from schoolwindow.schools.models import School
+
+    try:
+        date_from = dt.date.fromisoformat(args.date_from) if args.date_from else None
+        date_to = dt.date.fromisoformat(args.date_to) if args.date_to else None
+    except ValueError as exc:
+        print(f"--from/--to: {exc} (write dates like 2026-09-01)", file=sys.stderr)
+        return EXIT_BAD_DATA
+    schools = School.objects.order_by("name")
+    if args.school:
+        schools = schools.filter(urn=args.school)
+        if not schools.exists():
+            print(f"--school: no school with URN {args.school}", file=sys.stderr)
+            return EXIT_BAD_DATA
+    for school in schools:
+        known = signal_date_range(school_id=school.pk)
+        start = date_from or (known[0] if known else None)
+        end = date_to or (known[1] if known else None)
+        if start is None or end is None:
+            print(f"{school.name} ({school.urn}): no signals yet, nothing to compute")
+            continue
+        started = time.perf_counter()
+        rows = pupil_days_recompute(school_id=school.pk, start=start, end=end)
+        print(
+            f"{school.name} ({school.urn}): {rows:,} pupil-days from {start} to {end} "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+    return 0
+
+
+def xapi_key_create_from_cli(args: argparse.Namespace) -> int:
+    """schoolwindow xapi-key create --school URN NAME: prints the key id and secret, once."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from schoolwindow.audit.services import audit_record
+    from schoolwindow.core.permissions import Actor
+    from schoolwindow.engagement.models import XapiSource
+    from schoolwindow.engagement.xapi import XAPI_VERSION, xapi_source_create
+    from schoolwindow.schools.models import School
+
+    school = School.objects.filter(urn=args.school).first()
+    if school is None:
+        print(f"--school: no school with URN {args.school}", file=sys.stderr)
+        return EXIT_BAD_DATA
+    name = args.name.strip()
+    if not name or len(name) > 120:
+        print("NAME: give the platform a name of 1 to 120 characters", file=sys.stderr)
+        return EXIT_BAD_DATA
+    if XapiSource.objects.filter(school=school, name=name).exists():
+        print(
+            f"{school.name} already has a key named {name!r}: choose another name", file=sys.stderr
+        )
+        return EXIT_BAD_DATA
+    with transaction.atomic():
+        source, secret = xapi_source_create(school=school, name=name)
+        audit_record(actor=Actor(user=None), action="xapi.key_create", target=source)
+    print(f"xAPI key for {name!r} at {school.name} ({school.urn})")
+    print(f"  key id:  {source.key_id}")
+    print(f"  secret:  {secret}")
+    print("The secret is shown only now: School Window keeps a digest of it, not the secret.")
+    print(
+        f"The platform sends statements to {settings.SITE_URL}/xapi/statements with these as "
+        f"HTTP Basic credentials and the header X-Experience-API-Version: {XAPI_VERSION}."
+    )
+    return 0
