@@ -179,3 +179,15 @@ def test_a_bad_row_while_appending_writes_nothing(school, tmp_path, monkeypatch)
         signals_import(kind="attendance", path=write_csv(tmp_path, "a.csv", HEADER, rows))
 
     assert not AttendanceMark.objects.exists()
+
+
+def test_a_file_of_several_schools_is_appended(school, tmp_path, monkeypatch):
+    # Each new school's pupils are looked up while rows stream into the table.
+    monkeypatch.setattr("schoolwindow.engagement.signals.staging.PROBE_ROWS", 1)
+    other = school_with_term()
+    rows = [*register(school, pupils(school, 2)), *register(other, pupils(other, 2))]
+
+    summary = signals_import(kind="attendance", path=write_csv(tmp_path, "a.csv", HEADER, rows))
+
+    assert summary.counts["attendance marks"].created == 10
+    assert AttendanceMark.objects.filter(school=other).count() == 5

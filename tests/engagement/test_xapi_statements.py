@@ -246,3 +246,24 @@ def test_the_school_of_the_key_is_the_school(platform, school):
 
 def test_about_says_the_version():
     assert Client().get("/xapi/about").json() == {"version": ["1.0.3"]}
+
+
+def test_put_refuses_an_id_other_than_the_parameter(platform, pupil):
+    response = platform.put(str(uuid.uuid4()), statement(id=str(uuid.uuid4())))
+
+    assert response.status_code == 400
+    assert "differs from the statementId parameter" in response.json()["error"]
+
+
+def test_one_id_twice_in_a_batch_is_kept_once_or_refused(platform, pupil):
+    statement_id = str(uuid.uuid4())
+    same = platform.post([statement(id=statement_id), statement(id=statement_id)])
+    other = platform.post(
+        [statement(id=statement_id), statement(id=statement_id, verb=LOGGED_IN + "x")]
+    )
+
+    assert same.status_code == 200
+    assert same.json() == [statement_id, statement_id]
+    assert other.status_code == 400
+    assert "is also statement 1's" in other.json()["error"]
+    assert XapiStatement.objects.count() == 1

@@ -192,15 +192,21 @@ def flag_detail(request: HttpRequest, flag_id: int) -> HttpResponse:
 
 @actor_passes(selectors.can_use_watchlist)
 def flag_actions(request: HttpRequest, flag_id: int) -> HttpResponse:
-    """The triage forms of one row, loaded into the list when someone chooses to act."""
+    """The triage forms of one row, loaded into the list when someone chooses to act. Without
+    HTMX (a link opened on its own), the flag's page, which has the same forms."""
     row = selectors.watch_row_get(actor=actor_of(request), flag_id=flag_id)
+    if not is_htmx(request):
+        detail = reverse("flag_detail", kwargs={"flag_id": flag_id})
+        return redirect(f"{detail}?{request.GET.urlencode()}" if request.GET else detail)
     context = {
         "row": row,
         "outcomes": FlagOutcome.choices,
         "next_url": safe_next(request, reverse("watchlist")),
         "focus": True,
     }
-    return render(request, "engagement/watchlist.html#actions", context)
+    response = render(request, "engagement/watchlist.html#actions", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def triage(

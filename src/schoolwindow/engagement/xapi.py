@@ -181,22 +181,33 @@ def statements_from_body(body: bytes) -> list[dict[str, Any]]:
     raise StatementError("the body must be a statement object or a non-empty array of them")
 
 
-def statements_check(items: list[Any], *, now: dt.datetime) -> list[Statement]:
-    """Every statement checked, numbered from 1 in messages; StatementError at the first fault."""
+@dataclass(frozen=True)
+class CheckedBatch:
+    statements: list[Statement]  # each id once
+    ids: list[uuid.UUID]  # one per statement received, in order (the reply)
+
+
+def statements_check(items: list[Any], *, now: dt.datetime) -> CheckedBatch:
+    """Every statement checked, numbered from 1 in messages; StatementError at the first fault.
+
+    A statement sent twice in one batch is kept once; the same id with other content is a fault.
+    """
     checked: list[Statement] = []
-    seen: dict[uuid.UUID, int] = {}
+    ids: list[uuid.UUID] = []
+    seen: dict[uuid.UUID, Statement] = {}
     for number, item in enumerate(items, start=1):
         statement = _check(item, number=number, now=now)
-        first = seen.setdefault(statement.id, number)
-        if first != number:
-            if not same_statement(checked[first - 1].raw, statement.raw):
-                raise StatementError(
-                    f"statement {number}: 'id' {statement.id} is also statement {first}'s, "
-                    "with different content"
-                )
-            continue
-        checked.append(statement)
-    return checked
+        ids.append(statement.id)
+        first = seen.setdefault(statement.id, statement)
+        if first is statement:
+            checked.append(statement)
+        elif not same_statement(first.raw, statement.raw):
+            earlier = ids.index(statement.id) + 1
+            raise StatementError(
+                f"statement {number}: 'id' {statement.id} is also statement {earlier}'s, "
+                "with different content"
+            )
+    return CheckedBatch(checked, ids)
 
 
 def _check(item: Any, *, number: int, now: dt.datetime) -> Statement:
@@ -346,9 +357,9 @@ def same_statement(first: dict[str, Any], second: dict[str, Any]) -> bool:
 
 
 @transaction.atomic
-def statements_store(*, source: XapiSource, statements: list[Statement]) -> list[uuid.UUID]:
+def statements_store(*, source: XapiSource, statements: list[Statement]) -> None:
     """Keep the statements not already kept and their activity; StatementConflict, nothing
-    written, if a kept id arrives with different content. Returns the ids in order."""
+    written, if a kept id arrives with different content."""
     ids = [statement.id for statement in statements]
     stored = dict(
         XapiStatement.objects.filter(school_id=source.school_id, statement_id__in=ids).values_list(
@@ -368,7 +379,6 @@ def statements_store(*, source: XapiSource, statements: list[Statement]) -> list
         [_activity_row(source, row) for row in rows if row.mapped_kind], ignore_conflicts=True
     )
     _void(source.school_id, [s.voids for s in new if s.voids is not None])
-    return ids
 
 
 def _statement_row(source: XapiSource, statement: Statement, pupils: PupilFinder) -> XapiStatement:

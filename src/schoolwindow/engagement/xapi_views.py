@@ -73,13 +73,13 @@ def statements(request: HttpRequest) -> HttpResponse:
 
 def _post(source: XapiSource, body: bytes) -> HttpResponse:
     try:
-        checked = statements_check(statements_from_body(body), now=timezone.now())
-        ids = statements_store(source=source, statements=checked)
+        batch = statements_check(statements_from_body(body), now=timezone.now())
+        statements_store(source=source, statements=batch.statements)
     except StatementConflict as exc:
         return _error(str(exc), 409)
     except StatementError as exc:
         return _error(str(exc), 400)
-    return _json([str(statement_id) for statement_id in ids])
+    return _json([str(statement_id) for statement_id in batch.ids])
 
 
 def _put(request: HttpRequest, source: XapiSource, body: bytes) -> HttpResponse:
@@ -94,8 +94,8 @@ def _put(request: HttpRequest, source: XapiSource, body: bytes) -> HttpResponse:
         item = items[0]
         if "id" in item and str(item["id"]).lower() != str(wanted):
             raise StatementError("statement 1: 'id' differs from the statementId parameter")
-        checked = statements_check([{**item, "id": str(wanted)}], now=timezone.now())
-        statements_store(source=source, statements=checked)
+        batch = statements_check([{**item, "id": str(wanted)}], now=timezone.now())
+        statements_store(source=source, statements=batch.statements)
     except StatementConflict as exc:
         return _error(str(exc), 409)
     except StatementError as exc:

@@ -29,6 +29,7 @@ from schoolwindow.engagement.signals.staging import (
     Upsert,
     column_type,
     merge,
+    pause_copies,
     quote,
     table_of,
 )
@@ -210,6 +211,7 @@ class GroupNames:
 
     @staticmethod
     def _load(school_id: int) -> dict[str, int]:
+        pause_copies()
         groups = Group.objects.filter(school_id=school_id)
         names: dict[str, int] = {}
         for pk, name in groups.annotate(lower=Lower("name")).values_list("pk", "lower"):

@@ -24,6 +24,7 @@ from schoolwindow.engagement.signals.staging import (
     Stage,
     Upsert,
     column_type,
+    pause_copies,
 )
 from schoolwindow.people.models import GuardianLink
 
@@ -113,6 +114,7 @@ class GuardianEmails:
             return None
         emails = self._by_school.get(school_id)
         if emails is None:
+            pause_copies()
             links = GuardianLink.objects.filter(school_id=school_id).exclude(guardian__email="")
             emails = self._by_school[school_id] = {
                 (pupil, address): guardian

@@ -21,7 +21,7 @@ from schoolwindow.connectors.csvio import CsvTable, Getter
 from schoolwindow.connectors.errors import FileProblem
 from schoolwindow.connectors.oneroster.spec import parse_date
 from schoolwindow.connectors.plaincsv.columns import FALSE_WORDS, TRUE_WORDS, UPN_RE
-from schoolwindow.engagement.signals.staging import date_adapter, datetime_adapter
+from schoolwindow.engagement.signals.staging import date_adapter, datetime_adapter, pause_copies
 from schoolwindow.people.models import Pupil
 from schoolwindow.schools.models import School
 
@@ -152,6 +152,7 @@ class SignalFile:
     def pupils_of(self, school_id: int) -> dict[str, int]:
         pupils = self._pupils.get(school_id)
         if pupils is None:
+            pause_copies()
             pupils = self._pupils[school_id] = dict(
                 Pupil.objects.filter(school_id=school_id)
                 .exclude(upn="")

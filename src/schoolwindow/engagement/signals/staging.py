@@ -79,6 +79,19 @@ def binary_type(sql_type: str) -> str:
     return BINARY_TYPES[sql_type.split("(")[0].strip()]
 
 
+_copying: set[TableWriter] = set()  # writers with a COPY open on the connection
+
+
+def pause_copies() -> None:
+    """End any open COPY before another query: the connection can do one thing at a time.
+
+    Whoever reads the file calls this before looking something up (a new school's pupils);
+    the next row starts a new COPY.
+    """
+    for writer in list(_copying):
+        writer.flush()
+
+
 class TableWriter:
     """Writes tuples to a table: one streaming binary COPY on PostgreSQL, batches on SQLite.
 
@@ -104,6 +117,7 @@ class TableWriter:
     def __exit__(self, *exc: Any) -> None:
         if self._open is not None:
             open_copy, self._open, self._copy = self._open, None, None
+            _copying.discard(self)
             open_copy.__exit__(*exc)  # with an error, psycopg ends the COPY with CopyFail
         elif exc[0] is None:
             self.flush()
@@ -122,6 +136,7 @@ class TableWriter:
     def flush(self) -> None:
         if self._open is not None:
             open_copy, self._open, self._copy = self._open, None, None
+            _copying.discard(self)
             open_copy.close()
         self._insert_batch()
 
@@ -137,6 +152,7 @@ class TableWriter:
         self._copy = stack.enter_context(cursor.cursor.copy(sql))
         self._copy.set_types(self.types)
         self._open = stack
+        _copying.add(self)
 
     def _insert_batch(self) -> None:
         rows, self._rows = self._rows, []
