@@ -40,7 +40,9 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         language = getattr(user, "language", "") if user.is_authenticated else ""
-        if language:
-            translation.activate(language)
+        if not language:
+            return self.get_response(request)
+        # override() puts the previous language back, so nothing leaks to the thread's next request.
+        with translation.override(language):
             request.LANGUAGE_CODE = language
-        return self.get_response(request)
+            return self.get_response(request)
