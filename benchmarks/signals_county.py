@@ -38,11 +38,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
+print = partial(print, flush=True)  # progress shows while it runs
 SCHOOLS = 100
 PUPILS_PER_SCHOOL = 1500
 YEARS = 5
