@@ -133,6 +133,38 @@ def run_wrk(
     return figures
 
 
+def start_server(env: dict[str, str], args: argparse.Namespace) -> subprocess.Popen[bytes]:
+    """`schoolwindow serve` with the benchmark's port, workers and threads."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "schoolwindow.cli",
+            "serve",
+            "--port",
+            str(args.port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--no-migrate",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_until_up(base: str, attempts: int = 100) -> None:
+    for _ in range(attempts):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the server at {base} did not start")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=20)
@@ -149,32 +181,10 @@ def main() -> int:
         if args.database_url:
             env["DATABASE_URL"] = args.database_url
         cookie, pupil_urls, group_urls, sizes = prepare(env)
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "schoolwindow.cli",
-                "serve",
-                "--port",
-                str(args.port),
-                "--workers",
-                str(args.workers),
-                "--threads",
-                str(args.threads),
-                "--no-migrate",
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        server = start_server(env, args)
         base = f"http://127.0.0.1:{args.port}"
         try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            wait_until_up(base)
             print(
                 f"data: {sizes}; database: {'postgres' if args.database_url else 'sqlite'}; "
                 f"{args.connections} clients, {args.seconds} s each, "

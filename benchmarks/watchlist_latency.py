@@ -27,11 +27,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from page_latency import ensure_wrk, run_wrk
+from page_latency import ensure_wrk, run_wrk, start_server, wait_until_up
 
 PUPILS = 1500
 ON_DATE = "2026-11-23"
@@ -268,27 +267,6 @@ def build(seed: int) -> dict[str, object]:
     }
 
 
-def start_server(env: dict[str, str], args: argparse.Namespace) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "schoolwindow.cli",
-            "serve",
-            "--port",
-            str(args.port),
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--no-migrate",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=20)
@@ -345,12 +323,7 @@ def main() -> int:
         server = start_server(env, args)
         base = f"http://127.0.0.1:{args.port}"
         try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            wait_until_up(base)
             print(
                 f"{args.connections} clients, {args.seconds} s each, {args.workers} server "
                 f"workers with {args.threads} thread(s) each"
