@@ -34,3 +34,6 @@ ensure_python_env() {
   ensure_uv
   uv sync --frozen --quiet
 }
+
+# WeasyPrint draws letters to families with Pango; Noto covers Arabic, Bengali, Gurmukhi and Urdu.
+PDF_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core"

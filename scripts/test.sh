@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-apt_install postgresql chromium gettext fonts-dejavu-core
+apt_install postgresql chromium gettext fonts-dejavu-core $PDF_PACKAGES
 ensure_python_env
 
 echo "== ruff"; uv run --frozen ruff check src tests benchmarks; uv run --frozen ruff format --check src tests benchmarks

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "schoolwindow.people",
     "schoolwindow.connectors",
     "schoolwindow.engagement",
+    "schoolwindow.messaging",
     "schoolwindow.demo",
 ]
 

@@ -26,6 +26,8 @@ class Job:
     at: dt.time  # local time of day
     task_path: str  # dotted path of a django-tasks Task taking the run date as ISO string
     weekdays_only: bool = True
+    # For a weekly job, the one day it runs (Monday is 0).
+    weekday: int | None = None
 
 
 JOBS: tuple[Job, ...] = (
@@ -42,7 +44,9 @@ def jobs_due(now: dt.datetime, jobs: tuple[Job, ...] = JOBS) -> list[Job]:
     return [
         job
         for job in jobs
-        if local.time() >= job.at and not (job.weekdays_only and local.weekday() >= 5)
+        if local.time() >= job.at
+        and not (job.weekdays_only and local.weekday() >= 5)
+        and (job.weekday is None or local.weekday() == job.weekday)
     ]
 
 

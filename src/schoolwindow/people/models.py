@@ -151,6 +151,8 @@ class Guardian(models.Model):
     household = models.ForeignKey(
         Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="guardians"
     )
+    # The family asked not to receive the weekly summaries.
+    nudges_opt_out = models.BooleanField(_("no weekly summaries"), default=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
