@@ -116,6 +116,13 @@ def cmd_flags(args: argparse.Namespace) -> int:
     return commands.flags_evaluate_from_cli(args)
 
 
+def cmd_risk(args: argparse.Namespace) -> int:
+    setup_django()
+    from schoolwindow.engagement.commands import risk_train_from_cli
+
+    return risk_train_from_cli(args)
+
+
 def cmd_digest(args: argparse.Namespace) -> int:
     setup_django()
     from schoolwindow.engagement import commands
@@ -213,6 +220,15 @@ def add_engagement_commands(sub: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--school", metavar="URN")
     evaluate.add_argument("--date", metavar="YYYY-MM-DD", help="default: today")
     evaluate.set_defaults(func=cmd_flags)
+
+    risk = sub.add_parser("risk", help="the learned risk score")
+    risk_sub = risk.add_subparsers(dest="action", required=True)
+    train = risk_sub.add_parser("train", help="retrain on each school's last year of facts")
+    train.add_argument("--school", metavar="URN")
+    train.add_argument(
+        "--date", metavar="YYYY-MM-DD", help="train on the year before; default today"
+    )
+    train.set_defaults(func=cmd_risk)
 
     digest = sub.add_parser("digest", help="send the morning digest now")
     digest.add_argument("--date", metavar="YYYY-MM-DD", help="default: today")

@@ -45,3 +45,15 @@ def test_the_worker_clock_enqueues_the_morning_once() -> None:
     seven = dt.datetime(2026, 11, 23, 7, 0, tzinfo=ZoneInfo("Europe/London"))
     assert scheduler_tick(seven, JOBS) == ["engagement-morning"]
     assert scheduler_tick(seven, JOBS) == []
+
+
+def test_the_clock_retrains_risk_models_on_saturday_only() -> None:
+    from zoneinfo import ZoneInfo
+
+    from schoolwindow.core.scheduler import jobs_due
+
+    london = ZoneInfo("Europe/London")
+    saturday = dt.datetime(2026, 11, 28, 3, 30, tzinfo=london)
+    friday = dt.datetime(2026, 11, 27, 3, 30, tzinfo=london)
+    assert "engagement-risk-retrain" in [job.name for job in jobs_due(saturday)]
+    assert "engagement-risk-retrain" not in [job.name for job in jobs_due(friday)]

@@ -216,3 +216,27 @@ def test_features_and_label(history: History) -> None:
             assert label[pupil_id] is True
     # Past the end of the facts there is no label.
     assert went_quiet(grid, dt.date(2025, 3, 24), features.pupil_ids) == {}
+
+
+def test_the_weekly_retrain_replaces_the_model_and_keeps_it_when_it_cannot(
+    history: History,
+) -> None:
+    from schoolwindow.engagement.risk import risk_models_retrain
+
+    [trained] = risk_models_retrain(on_date=dt.date(2025, 1, 4))
+    assert trained.model_id is not None
+    model = RiskModel.objects.get(active=True)
+    assert model.pk == trained.model_id
+    assert model.train_to == dt.date(2025, 1, 3)
+    # A week with no facts at all a year later: nothing to learn from, the model stays.
+    [skipped] = risk_models_retrain(on_date=dt.date(2026, 9, 1))
+    assert skipped.model_id is None and "too little history" in skipped.message
+    assert RiskModel.objects.get(active=True).pk == model.pk
+
+
+def test_risk_train_command(history: History, capsys: pytest.CaptureFixture[str]) -> None:
+    from schoolwindow.cli import main
+
+    assert main(["risk", "train", "--school", history.school.urn, "--date", "2025-01-04"]) == 0
+    assert "out-of-fold ROC-AUC" in capsys.readouterr().out
+    assert main(["risk", "train", "--school", "999999"]) == 2

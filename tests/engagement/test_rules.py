@@ -91,6 +91,23 @@ def test_five_school_days_without_a_log_in(pupil: Pupil) -> None:
     )
 
 
+def test_a_pupil_never_seen_online_is_not_going_quiet_by_this_measure(school: School) -> None:
+    """No account, or a child who learns on paper: silence from them is not a change."""
+    offline, busy = PupilFactory(school=school), PupilFactory(school=school)
+    good_term([busy], until=D(2026, 11, 20))
+    facts(offline, days_of(school, AUTUMN_1[0], D(2026, 11, 20)), logins=0)
+    assert "no_online" not in reasons_for(offline, MONDAY)
+
+
+def test_a_pupil_rarely_online_is_not_flagged_for_a_quiet_week(school: School) -> None:
+    rare, busy = PupilFactory(school=school), PupilFactory(school=school)
+    good_term([busy], until=D(2026, 11, 20))
+    term = days_of(school, AUTUMN_1[0], D(2026, 11, 20))
+    facts(rare, term, logins=0)
+    facts(rare, term[-30:-5:15], logins=1)  # twice in six weeks, then a quiet week
+    assert "no_online" not in reasons_for(rare, MONDAY)
+
+
 def test_four_days_is_not_yet_silence(pupil: Pupil) -> None:
     facts(pupil, days_of(pupil.school, D(2026, 11, 17), D(2026, 11, 20)), logins=0)
     assert "no_online" not in reasons_for(pupil, MONDAY)

@@ -36,6 +36,14 @@ JOBS: tuple[Job, ...] = (
         at=dt.time(6, 30),
         task_path="schoolwindow.engagement.morning.engagement_morning_task",
     ),
+    # Early on Saturdays, when nobody is waiting for the watchlist: a fresh risk model.
+    Job(
+        name="engagement-risk-retrain",
+        at=dt.time(3, 0),
+        task_path="schoolwindow.engagement.risk.risk_retrain_task",
+        weekdays_only=False,
+        weekday=5,
+    ),
 )
 
 

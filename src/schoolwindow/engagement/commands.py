@@ -181,3 +181,25 @@ def xapi_key_create_from_cli(args: argparse.Namespace) -> int:
         f"HTTP Basic credentials and the header X-Experience-API-Version: {XAPI_VERSION}."
     )
     return 0
+
+
+def risk_train_from_cli(args: argparse.Namespace) -> int:
+    """schoolwindow risk train [--school URN] [--date YYYY-MM-DD]"""
+    from schoolwindow.engagement.risk import risk_models_retrain
+    from schoolwindow.schools.models import School
+
+    try:
+        on_date = cli_date(getattr(args, "date", None))
+    except ValueError:
+        print(f"--date: {args.date!r} is not a date like 2026-11-23", file=sys.stderr)
+        return 2
+    school_ids = None
+    if getattr(args, "school", None):
+        school_ids = list(School.objects.filter(urn=args.school).values_list("pk", flat=True))
+        if not school_ids:
+            print(f"--school: no school with URN {args.school}", file=sys.stderr)
+            return 2
+    results = risk_models_retrain(on_date=on_date, school_ids=school_ids)
+    for result in results:
+        print(result.message)
+    return 0 if all(result.model_id is not None for result in results) else 1

@@ -41,6 +41,7 @@ import numpy.typing as npt
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_tasks import task
 
 from schoolwindow.engagement.backtest.metrics import roc_auc
 from schoolwindow.engagement.backtest.model import ModelKind, model_fit
@@ -445,6 +446,57 @@ def risk_model_train(
             active=True,
         )
     return model
+
+
+# A school's model is retrained on its last year of facts: long enough to hold every season of
+# the school year, recent enough to follow a change in the school's intake or platforms.
+RETRAIN_SPAN = dt.timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class RetrainResult:
+    school_id: int
+    model_id: int | None
+    message: str
+
+
+def risk_models_retrain(
+    *, on_date: dt.date, school_ids: Iterable[int] | None = None
+) -> list[RetrainResult]:
+    """Train each school's model on the year before `on_date`; keep the old one if it can't."""
+    from schoolwindow.schools.models import School
+
+    schools = School.objects.order_by("name")
+    if school_ids is not None:
+        schools = schools.filter(pk__in=list(school_ids))
+    results = []
+    train_to = on_date - dt.timedelta(days=1)
+    for school in schools:
+        try:
+            model = risk_model_train(
+                school_id=school.pk, train_from=train_to - RETRAIN_SPAN, train_to=train_to
+            )
+        except RiskTrainingError as error:
+            results.append(RetrainResult(school.pk, None, f"{school.name}: not trained: {error}"))
+            continue
+        auc = model.metrics.get("roc_auc_out_of_fold")
+        results.append(
+            RetrainResult(
+                school.pk,
+                model.pk,
+                f"{school.name}: trained on {model.n_train} pupil-weeks "
+                f"({model.train_from} to {model.train_to}), out-of-fold ROC-AUC {auc}",
+            )
+        )
+        logger.info("risk model %s trained for %s", model.pk, school.name)
+    return results
+
+
+@task()
+def risk_retrain_task(run_date: str) -> int:
+    """The worker's weekly job: retrain every school's model."""
+    results = risk_models_retrain(on_date=dt.date.fromisoformat(run_date))
+    return sum(1 for result in results if result.model_id is not None)
 
 
 LABEL_TEXT = (

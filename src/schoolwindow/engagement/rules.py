@@ -570,6 +570,10 @@ def rule_unauthorised(data: RuleInput, params: Mapping[str, int], out: Results) 
         out.setdefault(pupil_id, []).append(make_reason("unauthorised", 1, args))
 
 
+# Online days a week below which a pupil is not "someone who usually logs in".
+USUAL_ONLINE_MINIMUM = 1.0
+
+
 def rule_no_online(data: RuleInput, params: Mapping[str, int], out: Results) -> Results:
     """Returns the pupils it flagged (so the drop rule does not say the same thing twice)."""
     flagged: Results = {}
@@ -589,15 +593,18 @@ def rule_no_online(data: RuleInput, params: Mapping[str, int], out: Results) -> 
                 excused_days.append(day.date)
             else:
                 silent_days.append(day.date)
-        if len(silent_days) < params["days"]:
+        # Silence means something only from a pupil who usually logs in: one never seen online
+        # (no account, a primary child who learns on paper) or online less than once a week is
+        # not "going quiet" by this measure, and the other rules still watch them.
+        if len(silent_days) < params["days"] or last_index is None:
             continue
         usual = None
-        last_active = None
-        if last_index is not None:
-            last_active = iso(series[last_index].date)
-            before = [d for d in series[max(0, last_index - 29) : last_index + 1] if not excused(d)]
-            if len(before) >= SCHOOL_WEEK:
-                usual = SCHOOL_WEEK * sum(1 for d in before if online(d)) / len(before)
+        last_active = iso(series[last_index].date)
+        before = [d for d in series[max(0, last_index - 29) : last_index + 1] if not excused(d)]
+        if len(before) >= SCHOOL_WEEK:
+            usual = SCHOOL_WEEK * sum(1 for d in before if online(d)) / len(before)
+            if usual < USUAL_ONLINE_MINIMUM:
+                continue
         args = {
             "days": len(silent_days),
             "last_active": last_active,
