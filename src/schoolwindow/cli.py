@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 
 def setup_django() -> None:
@@ -67,28 +67,48 @@ def serve(host: str, port: int, *, workers: int, threads: int) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    """The django-tasks database worker, plus the clock that enqueues the daily jobs."""
+    """The django-tasks database worker, the clock that enqueues the daily jobs, and the outbox."""
     setup_django()
     import threading
 
     from django.core.management import call_command
 
     from schoolwindow.core.scheduler import scheduler_thread, scheduler_tick
+    from schoolwindow.messaging.outbox import outbox_drain, outbox_thread
 
     options: dict[str, object] = {"reload": False, "interval": args.interval}
     if args.until_idle:
         if not args.no_scheduler:
             scheduler_tick()
         call_command("db_worker", batch=True, **options)
+        if not args.no_outbox:
+            report = outbox_drain(until_idle=True)
+            print(
+                f"outbox: {report.sent} sent, {report.retrying} waiting to try again, "
+                f"{report.failed} failed, {report.cancelled} cancelled",
+                flush=True,
+            )
         return 0
     stop = threading.Event()
     if not args.no_scheduler:
         scheduler_thread(stop).start()
+    if not args.no_outbox:
+        outbox_thread(stop, poll=args.interval).start()
     try:
         call_command("db_worker", **options)
     finally:
         stop.set()
     return 0
+
+
+def with_django(
+    handler: Callable[[argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        setup_django()
+        return handler(args)
+
+    return run
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -172,6 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--no-scheduler", action="store_true", help="do not enqueue the daily jobs from this worker"
     )
+    worker.add_argument(
+        "--no-outbox", action="store_true", help="do not send queued messages from this worker"
+    )
     worker.set_defaults(func=cmd_worker)
 
     imp = sub.add_parser("import", help="import rosters")
@@ -188,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     csv_parser.set_defaults(func=cmd_import)
 
     add_engagement_commands(sub)
+    from schoolwindow.messaging.commands import add_messaging_commands
+
+    add_messaging_commands(sub, with_django)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -209,6 +209,28 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "School Window <no-reply@schoolwindow.local>"
 )
+# Messaging (issue 4): replies come back to reply+TOKEN@MESSAGING_REPLY_DOMAIN (route that
+# domain's mail into `schoolwindow messaging receive-email`); texts go through SMS_PROVIDER.
+MESSAGING_REPLY_DOMAIN = os.environ.get("MESSAGING_REPLY_DOMAIN", "reply.schoolwindow.local")
+# A worker's claim on a copy lapses after this long (a crashed worker's copies are taken over;
+# on the same machine they are taken over at once when its process is gone).
+MESSAGING_CLAIM_LEASE_SECONDS = int(os.environ.get("MESSAGING_CLAIM_LEASE_SECONDS", "300"))
+# Upload limits for announcement attachments and the head's video message.
+MESSAGING_ATTACHMENT_MAX_BYTES = int(os.environ.get("MESSAGING_ATTACHMENT_MAX_BYTES", 10 << 20))
+MESSAGING_VIDEO_MAX_BYTES = int(os.environ.get("MESSAGING_VIDEO_MAX_BYTES", 200 << 20))
+SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "file")
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms-outbox.jsonl"))
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
+TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
+# Machine translation for messages that are not from the phrasebook (issue 4): "phrasebook"
+# (none: the family gets the English with a note in their language) or "libretranslate"
+# (POST TRANSLATION_URL/translate), or the dotted path of a TranslationProvider class.
+TRANSLATION_PROVIDER = os.environ.get("TRANSLATION_PROVIDER", "phrasebook")
+TRANSLATION_URL = os.environ.get("TRANSLATION_URL", "")
+TRANSLATION_API_KEY = os.environ.get("TRANSLATION_API_KEY", "")
+TRANSLATION_TIMEOUT = float(os.environ.get("TRANSLATION_TIMEOUT", "5"))
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value
     for key, value in os.environ.items()

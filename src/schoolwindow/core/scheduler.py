@@ -44,6 +44,13 @@ JOBS: tuple[Job, ...] = (
         weekdays_only=False,
         weekday=5,
     ),
+    # Friday midday: the week's summaries for families, prepared for approval (never sent).
+    Job(
+        name="messaging-nudges-prepare",
+        at=dt.time(12, 0),
+        task_path="schoolwindow.messaging.nudges.nudges_prepare_task",
+        weekday=4,
+    ),
 )
 
 

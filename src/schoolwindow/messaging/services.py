@@ -153,8 +153,11 @@ def channel_for(guardian: Guardian) -> tuple[str, str]:
     return Channel.LETTER, guardian.address
 
 
-def phrase_fields(pupil: Pupil | None) -> dict[str, str]:
-    return {"child": pupil.first_name if pupil is not None else ""}
+def phrase_fields(pupil: Pupil | None, school_name: str = "") -> dict[str, str]:
+    """The phrasebook's fields: {child} (first name) and {school} (the school's name)."""
+    if not school_name and pupil is not None:
+        school_name = pupil.school.name
+    return {"child": pupil.first_name if pupil is not None else "", "school": school_name}
 
 
 def family_delivery_build(
@@ -177,7 +180,7 @@ def family_delivery_build(
         body=message.body,
         language=guardian.preferred_language,
         phrase_key=message.phrase_key,
-        fields=phrase_fields(pupil),
+        fields=phrase_fields(pupil, message.school.name),
     )
     status = DeliveryStatus.QUEUED
     sent_at = delivered_at = None
@@ -663,3 +666,24 @@ def guardian_ids_for_pupil(school_id: int, pupil_id: int) -> list[int]:
         .order_by("contact_priority", "guardian_id")
         .values_list("guardian_id", flat=True)
     )
+
+
+def participant_staff_add(*, actor: Actor, conversation: Conversation, staff_id: int) -> Staff:
+    """Bring another member of the school's staff into a conversation the actor may see."""
+    conversation_for_actor(actor, conversation.pk)
+    staff_id_at(actor, conversation.school_id)
+    staff = Staff.objects.filter(pk=staff_id, school_id=conversation.school_id, active=True).first()
+    if staff is None:
+        raise PermissionDenied
+    with transaction.atomic():
+        _participant, created = Participant.objects.get_or_create(
+            school_id=conversation.school_id, conversation=conversation, staff=staff
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action="messaging.staff_added",
+                target=conversation,
+                detail={"staff_id": staff.pk},
+            )
+    return staff

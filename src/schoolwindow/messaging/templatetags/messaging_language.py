@@ -1,0 +1,41 @@
+"""{% load messaging_language %}: showing text in the family's language the right way round.
+
+`text_dir` gives "rtl" or "ltr" for a language code (for the `dir` attribute, next to `lang`);
+`language_name` gives the language's own name ("pl" → "Polski", "ur" → "اردو");
+`{% phrase_categories as categories %}` lists the phrasebook's categories (code, label).
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import get_language_info
+
+from schoolwindow.messaging.phrasebook import CATEGORIES, LANGUAGE_NAMES
+from schoolwindow.messaging.translation import base_language, is_rtl
+
+register = template.Library()
+
+
+@register.filter
+def text_dir(language: str | None) -> str:
+    return "rtl" if is_rtl(language or "") else "ltr"
+
+
+@register.filter
+def language_name(code: str | None) -> str:
+    """The language's name in that language; unknown codes are shown as they are."""
+    code = (code or "").strip()
+    if not code:
+        return ""
+    name = LANGUAGE_NAMES.get(base_language(code))
+    if name is not None:
+        return name
+    try:
+        return str(get_language_info(code)["name_local"])
+    except KeyError:
+        return code
+
+
+@register.simple_tag
+def phrase_categories() -> list[tuple[str, str]]:
+    return [(code, str(label)) for code, label in CATEGORIES.items()]

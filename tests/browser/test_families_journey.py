@@ -1,0 +1,157 @@
+"""Keeping in touch with families, in a real browser on a small phone, checked with axe-core:
+praise from a class list in one tap, an announcement to a year group, and approving the weekly
+summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from schoolwindow.engagement.models import AttendanceMark
+from schoolwindow.messaging.models import (
+    Broadcast,
+    Conversation,
+    ConversationKind,
+    Delivery,
+    MessagingSettings,
+    Nudge,
+    NudgeBatchStatus,
+    Tone,
+)
+from schoolwindow.messaging.nudges import nudges_prepare, week_start
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_journeys import sign_in
+from tests.world import World, build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world() -> World:
+    w = build_world()
+    MessagingSettings.objects.create(
+        school=w.secondary, quiet_from=dt.time(23, 59), quiet_until=dt.time(0, 0)
+    )
+    return w
+
+
+def test_a_teacher_sends_praise_from_the_class_list_with_one_tap(
+    page: Page,
+    live_server,
+    world: World,  # type: ignore[no-untyped-def]
+) -> None:
+    sign_in(page, live_server.url, world, "teacher")
+    page.goto(f"{live_server.url}/schools/classes/{world.tutor_group.pk}/")
+    page.get_by_role("link", name="Send praise home").click()
+    expect(page.get_by_role("heading", name="Send praise home: 7HX")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Send praise about Kacper").click()
+    expect(page.get_by_role("status").filter(has_text="on its way")).to_be_visible()
+    expect(page.locator(f"#praised-{world.pupil.pk}")).to_contain_text("Praised today")
+    assert_accessible(page)
+    conversation = Conversation.objects.get(pupil=world.pupil)
+    assert conversation.kind == ConversationKind.POSITIVE
+    assert Delivery.objects.get(message__conversation=conversation).guardian_id == world.parent.pk
+    assert Delivery.objects.filter(message__tone=Tone.POSITIVE).count() == 1
+    # The positive notes page now shows the mother had good news.
+    page.goto(f"{live_server.url}/families/positive/")
+    expect(page.get_by_role("heading", name="Positive notes")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_leader_sends_an_announcement_to_a_year_group(
+    page: Page,
+    live_server,
+    world: World,  # type: ignore[no-untyped-def]
+) -> None:
+    sign_in(page, live_server.url, world, "leader")
+    page.get_by_role("link", name="Families").click()
+    expect(page.get_by_role("heading", name="Families", exact=True)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Announcements").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="New announcement").click()
+    expect(page.get_by_role("heading", name="New announcement")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("A year group").check()
+    page.get_by_label("Year group", exact=True).select_option(str(world.year7.pk))
+    page.get_by_label("Subject").fill("Year 7 museum trip")
+    page.get_by_label("Message", exact=True).fill("The trip to the museum is on Monday.")
+    page.get_by_role("button", name="Send announcement").click()
+    expect(page.get_by_role("heading", name="Year 7 museum trip")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Sent to 1 families.")
+    assert_accessible(page)
+    broadcast = Broadcast.objects.get()
+    assert broadcast.year_group_id == world.year7.pk
+    assert {d.guardian_id for d in Delivery.objects.filter(message__broadcast=broadcast)} == {
+        world.parent.pk
+    }
+    page.goto(f"{live_server.url}/families/unreachable/")
+    expect(page.get_by_role("heading", name="Families we can't reach")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_the_approver_previews_edits_and_approves_the_weekly_summaries(
+    page: Page,
+    live_server,
+    world: World,  # type: ignore[no-untyped-def]
+) -> None:
+    monday = week_start(dt.date.today())
+    for day in range(2):
+        for session in ("AM", "PM"):
+            AttendanceMark.objects.create(
+                school=world.secondary,
+                pupil=world.pupil,
+                date=monday + dt.timedelta(days=day),
+                session=session,
+                code="/" if day == 0 else "I",
+                category="present" if day == 0 else "authorised",
+            )
+    batch = nudges_prepare(world.secondary.pk, monday)
+    nudge = Nudge.objects.get(batch=batch)
+    assert "2 of 4 sessions" in nudge.body
+
+    sign_in(page, live_server.url, world, "pastoral")
+    page.goto(f"{live_server.url}/families/nudges/")
+    assert_accessible(page)
+    page.get_by_role("link", name=monday.strftime("%-d %B %Y")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Weekly summaries: week of")
+    assert_accessible(page)
+    assert not Delivery.objects.exists()  # nothing sent before approval
+    summary = page.get_by_label("Summary")
+    expect(summary).to_have_value(nudge.body)
+    summary.fill("Kacper was in for 2 of 4 sessions so far this week. Just reply if we can help.")
+    page.get_by_role("button", name="Approve and send").click()
+    expect(page.locator(".messages")).to_contain_text("Approved. 1 summaries are on their way")
+    assert_accessible(page)
+    batch.refresh_from_db()
+    assert batch.status == NudgeBatchStatus.APPROVED
+    copy = Delivery.objects.get(guardian=world.parent)
+    assert copy.message.body.startswith("Kacper was in for 2 of 4 sessions so far")
+
+
+def test_a_leader_sets_quiet_hours_from_the_families_page(
+    page: Page,
+    live_server,
+    world: World,  # type: ignore[no-untyped-def]
+) -> None:
+    sign_in(page, live_server.url, world, "leader")
+    page.goto(f"{live_server.url}/families/")
+    page.get_by_role("link", name="Messaging settings").click()
+    expect(
+        page.get_by_role("heading", name="Messaging settings for Hill Secondary")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Quiet hours start").fill("21:00")
+    page.get_by_label("Send a text when an email is still unread after (hours)").fill("0")
+    page.get_by_role("button", name="Save the settings").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please correct the values")
+    assert_accessible(page)
+    page.get_by_label("Send a text when an email is still unread after (hours)").fill("36")
+    page.get_by_role("button", name="Save the settings").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    settings = MessagingSettings.objects.get(school=world.secondary)
+    assert settings.quiet_from == dt.time(21, 0)
+    assert settings.unread_fallback_hours == 36
