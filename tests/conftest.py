@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from schoolwindow.core.models import User
 
@@ -22,6 +25,15 @@ def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests() -> Iterator[None]:
+    """LocaleMiddleware leaves the thread in the last request's language; start each test
+    in the site's default so one test's Polish page cannot change what the next one reads."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 def signed_in_client(user: User) -> Client:

@@ -60,7 +60,9 @@ def test_a_reply_from_the_link_joins_the_conversation(world: World) -> None:
     assert reply.conversation_id == copy.message.conversation_id
     copy.refresh_from_db()
     assert copy.status == DeliveryStatus.REPLIED
-    assert "Your reply has been sent" in client.get(link(copy) + "?sent=1").content.decode()
+    # Maria reads Polish: the thank-you is in her language.
+    page = client.get(link(copy) + "?sent=1").content.decode()
+    assert "Twoja odpowiedź została wysłana do szkoły" in page
     # Staff see it in the conversation.
     detail = reverse("messaging:conversation", args=[reply.conversation_id])
     assert "Dziękujemy!" in world.client("pastoral").get(detail).content.decode()
