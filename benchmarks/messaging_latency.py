@@ -1,0 +1,149 @@
+"""Inbox and conversation pages under load: p95 latency with 20 concurrent clients.
+
+    uv run python benchmarks/messaging_latency.py [--seconds 20] [--connections 20] [--workers 2]
+                                                  [--conversations 400] [--database-url postgres://…]
+
+Builds the demo trust in a fresh SQLite database (or PostgreSQL with --database-url), then has
+the pastoral lead start `--conversations` more conversations with families (each: a message, the
+family's reply, an answer), so the staff inbox runs to many pages. Starts `schoolwindow serve`
+and drives, with wrk: the pastoral lead's inbox (every page), each of those conversations, and a
+parent's inbox and conversations. Prints requests/s and latency percentiles per page kind, with
+the data size. Reuses the wrk helpers of benchmarks/page_latency.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import cast
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from page_latency import ensure_wrk, run_wrk, start_server, wait_until_up
+
+PREPARE = """
+import json, sys
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from schoolwindow.core.permissions import actor_for
+from schoolwindow.messaging import services
+from schoolwindow.messaging.models import Conversation, Delivery, Message
+from schoolwindow.messaging.selectors import PAGE_SIZE
+from schoolwindow.people.models import GuardianLink, StaffRole
+
+wanted = int(sys.argv[1])
+
+def session_for(user, device=True):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if device:
+        session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+    return session.session_key
+
+role = StaffRole.objects.select_related("staff__user", "staff__school").get(
+    role="pastoral", staff__user__username="pastoral@riverside.demo")
+staff_user, school = role.staff.user, role.staff.school
+actor = actor_for(staff_user)
+links = list(GuardianLink.objects.filter(school=school, contact_restricted=False,
+    guardian__user__isnull=False).select_related("guardian__user").order_by("pupil_id")[:wanted])
+mine = []
+for link in links:
+    [conversation] = services.conversation_start(actor=actor, school_id=school.pk,
+        pupil_id=link.pupil_id, guardian_ids=[link.guardian_id],
+        subject="How is the week going?", body="Just checking in: how is home learning going?")
+    parent = actor_for(link.guardian.user)
+    first = Delivery.objects.filter(message__conversation=conversation).first()
+    services.guardian_message_create(conversation=conversation, guardian_id=link.guardian_id,
+        body="Thank you, it is going better this week.", actor=parent, replying_to=first)
+    services.message_post(actor=actor, conversation=conversation,
+        body="Lovely to hear. Shout if anything gets in the way.")
+    mine.append(conversation.pk)
+parent_user = links[0].guardian.user
+theirs = list(Conversation.objects.filter(participants__guardian__user=parent_user)
+    .values_list("pk", flat=True))
+print(json.dumps({
+    "staff_cookie": session_for(staff_user), "parent_cookie": session_for(parent_user, False),
+    "staff_conversations": mine, "parent_conversations": theirs,
+    "staff_pages": -(-Conversation.objects.filter(school=school).count() // PAGE_SIZE),
+    "sizes": {"conversations": Conversation.objects.count(), "messages": Message.objects.count(),
+              "copies": Delivery.objects.count()}}))
+"""
+
+
+def prepare(env: dict[str, str], conversations: int) -> dict[str, object]:
+    subprocess.run(
+        [sys.executable, "-m", "schoolwindow.cli", "demo", "--no-serve"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", "import django;django.setup();" + PREPARE, str(conversations)],
+        env={**env, "DJANGO_SETTINGS_MODULE": "schoolwindow.config.settings"},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    data: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    return data
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--conversations", type=int, default=400)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    wrk = ensure_wrk()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        env = {**os.environ, "SCHOOLWINDOW_VAR_DIR": str(workdir), "DJANGO_DEBUG": "false"}
+        if args.database_url:
+            env["DATABASE_URL"] = args.database_url
+        data = prepare(env, args.conversations)
+        staff_pages = int(str(data["staff_pages"]))
+        staff_ids = cast(list[int], data["staff_conversations"])
+        parent_ids = cast(list[int], data["parent_conversations"])
+        staff, parent = str(data["staff_cookie"]), str(data["parent_cookie"])
+        runs = [
+            ("staff inbox", staff, [f"/messages/?page={n}" for n in range(1, staff_pages + 1)]),
+            ("conversation", staff, [f"/messages/{pk}/" for pk in staff_ids]),
+            ("parent inbox", parent, ["/messages/"]),
+            ("parent conv.", parent, [f"/messages/{pk}/" for pk in parent_ids]),
+        ]
+        server = start_server(env, args)
+        base = f"http://127.0.0.1:{args.port}"
+        try:
+            wait_until_up(base)
+            print(
+                f"data: {data['sizes']}; database: {'postgres' if args.database_url else 'sqlite'}; "
+                f"{args.connections} clients, {args.seconds} s each, "
+                f"{args.workers} server workers with {args.threads} thread(s) each"
+            )
+            for name, cookie, urls in runs:
+                figures = run_wrk(wrk, base, cookie, urls, args, workdir)
+                print(
+                    f"{name:14} {len(urls):5} pages  {figures['rps']:7.1f} req/s  "
+                    f"p50 {figures['p50']:.1f} ms  p95 {figures['p95']:.1f} ms  "
+                    f"p99 {figures['p99']:.1f} ms  errors {int(figures['errors'])}"
+                )
+        finally:
+            server.terminate()
+            server.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
