@@ -441,11 +441,14 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
 
 
 def phrase_options(child: str) -> list[tuple[str, str]]:
-    """Without the phrasebook's picker: a plain list of phrases to start from."""
+    """Without the phrasebook's picker: a plain list of phrases to start from.
+
+    The phrases are English whatever the page's language (staff write in English), so the
+    fillers are English too, not translated into a half-Polish sentence."""
     from schoolwindow.messaging.phrasebook import PHRASES
 
     return [
-        (phrase.key, forms.phrase_english(phrase.key, child or _("your child"), _("the school")))
+        (phrase.key, forms.phrase_english(phrase.key, child or "your child", "the school"))
         for phrase in PHRASES
         if "en" in phrase.texts
     ]
