@@ -9,6 +9,7 @@ from pathlib import Path
 from schoolwindow.connectors.errors import DataImportError
 from schoolwindow.connectors.progress import PrintProgress, Progress
 from schoolwindow.connectors.services import roster_import_by_operator
+from schoolwindow.core.db import database_analyze
 
 EXIT_OK = 0
 EXIT_BAD_DATA = 2
@@ -31,4 +32,6 @@ def import_from_cli(args: argparse.Namespace) -> int:
         print("Nothing was imported.", file=sys.stderr)
         return EXIT_BAD_DATA
     print(summary.as_text())
+    if not args.dry_run:
+        database_analyze()
     return EXIT_OK

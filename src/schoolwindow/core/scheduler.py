@@ -44,6 +44,13 @@ JOBS: tuple[Job, ...] = (
         weekdays_only=False,
         weekday=5,
     ),
+    # Every night, before the morning's checks: fresh statistics for the query planner.
+    Job(
+        name="database-analyze",
+        at=dt.time(2, 30),
+        task_path="schoolwindow.core.db.database_analyze_task",
+        weekdays_only=False,
+    ),
     # Friday midday: the week's summaries for families, prepared for approval (never sent).
     Job(
         name="messaging-nudges-prepare",

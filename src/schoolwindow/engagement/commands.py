@@ -69,6 +69,7 @@ def signals_import_from_cli(args: argparse.Namespace) -> int:
 
     from schoolwindow.audit.services import audit_record
     from schoolwindow.connectors.errors import DataImportError
+    from schoolwindow.core.db import database_analyze
     from schoolwindow.core.permissions import Actor
     from schoolwindow.engagement.facts import pupil_days_recompute
     from schoolwindow.engagement.signals import signals_import
@@ -104,6 +105,7 @@ def signals_import_from_cli(args: argparse.Namespace) -> int:
                 "counts": {label: vars(counts) for label, counts in summary.counts.items()},
             },
         )
+    database_analyze()
     return 0
 
 
@@ -114,6 +116,7 @@ def signals_recompute_from_cli(args: argparse.Namespace) -> int:
     """
     import time
 
+    from schoolwindow.core.db import database_analyze
     from schoolwindow.engagement.facts import pupil_days_recompute, signal_date_range
     from schoolwindow.schools.models import School
 
@@ -142,6 +145,7 @@ def signals_recompute_from_cli(args: argparse.Namespace) -> int:
             f"{school.name} ({school.urn}): {rows:,} pupil-days from {start} to {end} "
             f"in {time.perf_counter() - started:.1f} s"
         )
+    database_analyze()
     return 0
 
 
