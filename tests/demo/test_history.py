@@ -1,6 +1,6 @@
 """The demo's engagement history: signals on school days only, believable, and the scripted
-pupils' stories. One small build (scale 0.1) per test; the full-size figures and build time are
-in benchmarks/demo_build.py."""
+pupils' stories; then the last weeks' messaging with families (test_messaging_*). One small build
+(scale 0.1) for the module; the full-size figures and build time are in benchmarks/demo_build.py."""
 
 from __future__ import annotations
 
@@ -14,11 +14,15 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from schoolwindow.core.models import User
+from schoolwindow.core.permissions import Actor, actor_for
 from schoolwindow.demo.builder import demo_build
 from schoolwindow.demo.calendars import DEMO_TODAY, HISTORY_START
 from schoolwindow.demo.history import SCRIPTED_PUPILS
+from schoolwindow.demo.logins import LOGIN_USERNAMES, DemoResult
 from schoolwindow.engagement import codes
 from schoolwindow.engagement.models import (
     ActivityEvent,
@@ -29,9 +33,25 @@ from schoolwindow.engagement.models import (
     HomeworkSubmission,
     PupilDay,
 )
-from schoolwindow.people.models import Pupil
+from schoolwindow.messaging import letters, nudges, positive, reach, selectors
+from schoolwindow.messaging.fallback import fallback_sweep
+from schoolwindow.messaging.models import (
+    PENDING_STATUSES,
+    Broadcast,
+    BroadcastStatus,
+    ContactLog,
+    Conversation,
+    ConversationKind,
+    Delivery,
+    Message,
+    NudgeBatch,
+    NudgeBatchStatus,
+    Participant,
+)
+from schoolwindow.people.models import Guardian, GuardianLink, Pupil
 from schoolwindow.schools.calendar import school_days
 from schoolwindow.schools.models import School
+from tests.conftest import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -107,9 +127,11 @@ def test_signals_fall_on_school_days_only_and_cover_every_one(built: dict[str, o
         ):
             assert set_on in school_day_set
             assert due_on in school_day_set or due_on >= DEMO_TODAY
-        for sent_at in FamilyMessage.objects.filter(school=school).values_list(
-            "sent_at", flat=True
-        ):
+        # The history's messages home (the messaging app's own, in demo/conversations.py, are
+        # sent when staff write and may be answered at weekends: see test_messaging_*).
+        for sent_at in FamilyMessage.objects.filter(
+            school=school, source_id__startswith="demo-"
+        ).values_list("sent_at", flat=True):
             assert local_day(sent_at) in school_day_set
         submitted = HomeworkSubmission.objects.filter(school=school).exclude(submitted_at=None)
         for moment in submitted.values_list("submitted_at", flat=True)[:2000]:
@@ -352,3 +374,202 @@ def test_the_watchlist_tells_the_story(built: dict[str, object]) -> None:
     assert reasons("zuza") == set()
     # Flags are evaluated for the morning of DEMO_TODAY.
     assert set(Flag.objects.values_list("opened_on", flat=True)) == {DEMO_TODAY}
+
+
+# --- The last weeks' messaging (demo/conversations.py) --------------------------------------
+
+MORNING = timezone.make_aware(dt.datetime.combine(DEMO_TODAY, dt.time(8)))
+STAFF_LOG_INS = ("leader", "pastoral", "teacher", "advocate", "flo", "dsl", "office")
+
+
+def login_user(built: dict[str, object], role: str) -> User:
+    result = built["result"]
+    assert isinstance(result, DemoResult)
+    return User.objects.get(username=result.login(role).username)
+
+
+def test_messaging_every_printed_log_in_has_conversations(built: dict[str, object]) -> None:
+    assert "messages with families" in str(built["log"])
+    for role in STAFF_LOG_INS:
+        actor = actor_for(login_user(built, role))
+        mine = selectors.staff_inbox(actor=actor, filters=selectors.InboxFilters())
+        assert mine.exists(), role
+        # Each has talked with a family, not only sent announcements.
+        assert mine.exclude(kind=ConversationKind.BROADCAST).exists(), role
+    parent = actor_for(login_user(built, "parent"))
+    inbox = list(selectors.guardian_inbox(actor=parent))
+    assert len(inbox) >= 4
+    assert {c.pupil.first_name for c in inbox if c.pupil} == {"Jack", "Ella"}
+    assert selectors.guardian_inbox(actor=parent, unread=True).exists()
+    # Nothing about the children ever reached their father (the court order).
+    barred = GuardianLink.objects.filter(contact_restricted=True, pupil__in=parent_children(parent))
+    [father] = set(barred.values_list("guardian_id", flat=True))
+    assert not Delivery.objects.filter(guardian_id=father).exists()
+    assert not Participant.objects.filter(guardian_id=father).exists()
+
+
+def parent_children(actor: Actor) -> list[int]:
+    return list(
+        GuardianLink.objects.filter(guardian_id=actor.guardian_id).values_list(
+            "pupil_id", flat=True
+        )
+    )
+
+
+def test_messaging_pages_show_real_content(built: dict[str, object]) -> None:
+    parent = signed_in_client(login_user(built, "parent"))
+    page = parent.get("/messages/").content.decode()
+    assert "Checking in about Jack" in page and "Good news about Ella" in page
+    jack = Conversation.objects.get(subject="Checking in about Jack")
+    page = parent.get(f"/messages/{jack.pk}/").content.decode()
+    assert "laptop" in page
+    for role, path, wanted in (
+        ("teacher", "/messages/", "Good news about"),
+        ("pastoral", "/families/nudges/", "Waiting for approval"),
+        ("leader", "/families/broadcasts/", "the head&#x27;s video"),
+        ("office", "/families/unreachable/", "bounced or failed"),
+        ("teacher", "/families/positive/", "Send praise"),
+        ("advocate", f"/messages/pupil/{jack.pupil_id}/", "Met Jack and Ms Bennett"),
+    ):
+        response = signed_in_client(login_user(built, role)).get(path)
+        assert response.status_code == 200, (role, path)
+        assert wanted in response.content.decode(), (role, path)
+
+
+def test_messaging_a_polish_family_reads_and_writes_polish(built: dict[str, object]) -> None:
+    zuza = pupil("zuza")
+    magdalena = Guardian.objects.get(links__pupil=zuza, preferred_language="pl", user__isnull=False)
+    # Staff wrote in English from the phrasebook; she received the human translation.
+    received = Delivery.objects.filter(guardian=magdalena, translation_method="phrasebook")
+    assert received.filter(language="pl").count() >= 2
+    assert "gwiazdą tygodnia" in " ".join(received.values_list("body", flat=True))
+    # She answered in Polish; staff read it in English, and the Polish is kept.
+    replies = Message.objects.filter(author_guardian=magdalena, language="pl")
+    assert replies.filter(translation_method="phrasebook").count() >= 2
+    asked = replies.get(body__startswith="Czy mogliby")
+    assert asked.translation == "Could you phone me, please?"
+    # The family liaison officer, who speaks Polish, joined the conversation and phoned.
+    conversation = asked.conversation
+    staff = set(
+        Participant.objects.filter(conversation=conversation, staff__isnull=False).values_list(
+            "staff__user__username", flat=True
+        )
+    )
+    assert staff == {LOGIN_USERNAMES["pastoral"], LOGIN_USERNAMES["flo"]}
+    assert ContactLog.objects.filter(pupil=zuza, guardian=magdalena, kind="call").exists()
+
+
+def test_messaging_conversations_are_realistic(built: dict[str, object]) -> None:
+    conversations = Conversation.objects.exclude(kind=ConversationKind.BROADCAST)
+    assert conversations.filter(kind=ConversationKind.CONVERSATION).count() >= 24
+    assert conversations.filter(kind=ConversationKind.CONVERSATION, pupil__isnull=True).exists()
+    assert Message.objects.filter(author_guardian__isnull=False).count() >= 15
+    # Over the last three to four weeks, none after the demo's morning.
+    first = conversations.order_by("created_at").values_list("created_at", flat=True)[0]
+    assert MORNING - dt.timedelta(days=36) <= first <= MORNING - dt.timedelta(days=14)
+    assert not Message.objects.filter(created_at__gt=MORNING).exists()
+    # Several members of staff in some.
+    crowded = conversations.annotate(
+        n=Count("participants", filter=Q(participants__staff__isnull=False))
+    ).filter(n__gte=2)
+    assert crowded.count() >= 3
+    # A split family written to separately: the same subject, one parent in each.
+    reviews = conversations.filter(subject__endswith=" review")
+    split = reviews.values("subject", "pupil_id").annotate(n=Count("id"))
+    assert [row["n"] for row in split] == [2]
+    parents = Participant.objects.filter(conversation__in=reviews, guardian__isnull=False)
+    assert parents.values("guardian_id").distinct().count() == 2
+    assert parents.values("guardian__household_id").distinct().count() == 2
+    # Every fate a copy can have.
+    statuses = set(Delivery.objects.values_list("status", flat=True))
+    assert {"sent", "delivered", "read", "replied", "bounced", "failed", "letter", "printed"} <= (
+        statuses
+    )
+    # The bounced email that a text followed, and which was read.
+    text = Delivery.objects.get(
+        fallback_of__status="bounced",
+        fallback_of__message__conversation__subject="Freya's online homework",
+    )
+    assert text.channel == "sms" and text.read_at is not None
+    # The early warning saw each copy's fate.
+    copy = Delivery.objects.filter(status="read", pupil__isnull=False, fallback_of=None).first()
+    assert copy is not None
+    row = FamilyMessage.objects.get(source_id=f"delivery:{copy.pk}")
+    assert row.read_at == copy.read_at
+
+
+def test_messaging_a_worker_sends_nothing_old(built: dict[str, object]) -> None:
+    pending = Delivery.objects.filter(status__in=PENDING_STATUSES)
+    assert not pending.filter(not_before__lte=MORNING + dt.timedelta(days=2)).exists()
+    # What waits is the reminder scheduled for Wednesday, and nothing else.
+    broadcasts = set(pending.values_list("message__broadcast__status", flat=True))
+    assert broadcasts == {BroadcastStatus.SCHEDULED}
+    scheduled = Broadcast.objects.get(status=BroadcastStatus.SCHEDULED)
+    assert scheduled.scheduled_for is not None and scheduled.scheduled_for > MORNING
+    # Every copy an outbox would have sent was sent, with a time in the past.
+    sent = Delivery.objects.filter(channel__in=["email", "sms"]).exclude(
+        status__in=PENDING_STATUSES
+    )
+    assert not sent.filter(sent_at=None).exists()
+    assert not sent.filter(sent_at__gt=MORNING).exists()
+    # The fallback sweep finds nothing to follow, this morning or this evening.
+    for hour in (8, 18):
+        moment = timezone.make_aware(dt.datetime.combine(DEMO_TODAY, dt.time(hour)))
+        assert fallback_sweep(moment) == 0
+
+
+def test_messaging_families_we_cannot_reach(built: dict[str, object]) -> None:
+    school = School.objects.get(phase="secondary")
+    families = reach.unreachable_families(school.pk, now=MORNING)
+    failing = [f for f in families if "failing" in f.reasons]
+    assert failing and all(f.letters_waiting for f in failing)
+    waiting = letters.letters_waiting(school.pk)
+    assert {d.guardian_id for d in waiting} >= {f.guardian.pk for f in failing}
+    html = letters.letters_html(school, waiting)
+    assert failing[0].guardian.display_name in html
+
+
+def test_messaging_positive_notes_vary(built: dict[str, object]) -> None:
+    school = School.objects.get(phase="secondary")
+    teacher = actor_for(login_user(built, "teacher"))
+    overview = positive.positive_overview(actor=teacher, school=school, today=DEMO_TODAY)
+    assert 0 < len(overview.without_positive) < len(overview.balances)
+    praised = [b for b in overview.balances if b.positive]
+    assert praised and any(b.concern for b in overview.balances)
+    # From a class list: several children of Ms Fletcher's form, each parent separately.
+    form = Conversation.objects.filter(
+        kind=ConversationKind.POSITIVE, created_by__user__username=LOGIN_USERNAMES["teacher"]
+    )
+    assert form.values("pupil_id").distinct().count() >= 2
+
+
+def test_messaging_announcements_and_their_copies(built: dict[str, object]) -> None:
+    year = Broadcast.objects.get(audience="year", status=BroadcastStatus.QUEUED)
+    copies = Delivery.objects.filter(message__broadcast=year)
+    assert copies.count() >= 10
+    assert {"read", "delivered", "sent"} <= set(copies.values_list("status", flat=True))
+    video = Broadcast.objects.get(audience="school")
+    assert video.video_link.startswith("https://") and not video.video
+    assert "Watch the video" in video.body
+
+
+def test_messaging_weekly_summaries_wait_for_their_approver(built: dict[str, object]) -> None:
+    school = School.objects.get(phase="secondary")
+    batch = NudgeBatch.objects.get(school=school)
+    assert batch.status == NudgeBatchStatus.DRAFT
+    assert batch.week_starting == DEMO_TODAY - dt.timedelta(days=7)
+    assert batch.nudges.exists() and not batch.nudges.exclude(message=None).exists()
+    assert nudges.may_approve(actor_for(login_user(built, "pastoral")), school.pk)
+    assert not nudges.may_approve(actor_for(login_user(built, "leader")), school.pk)
+
+
+def test_messaging_contact_log_covers_the_watchlist(built: dict[str, object]) -> None:
+    contacts = ContactLog.objects.all()
+    assert {"call", "meeting", "visit"} <= set(contacts.values_list("kind", flat=True))
+    assert len(set(contacts.values_list("outcome", flat=True))) >= 4
+    flagged = Flag.objects.values_list("pupil_id", flat=True)
+    assert contacts.filter(pupil_id__in=flagged).values("pupil_id").distinct().count() >= 5
+    assert not contacts.filter(happened_at__gt=MORNING).exists()
+    # The scripted stories: Tyler's calls and visit, the Turners' home visit.
+    assert contacts.filter(pupil=pupil("tyler"), kind="visit").exists()
+    assert contacts.filter(pupil=pupil("mason"), kind="visit", outcome="spoke").exists()

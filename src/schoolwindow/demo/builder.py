@@ -6,7 +6,8 @@ Everything is planned as unsaved model instances and written with bulk_create in
 order; every account shares one password hash, computed once, because argon2 is slow on purpose.
 Then demo/history.py writes a year and a term of engagement history (attendance, online
 activity, homework, messages home), the daily facts, risk models and flags for the demo's
-"today", `calendars.DEMO_TODAY`.
+"today", `calendars.DEMO_TODAY`, and demo/conversations.py the last weeks' messaging with
+families (conversations, contact log, positive notes, announcements, weekly summaries).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schoolwindow.core.models import AccountKind, User
 from schoolwindow.demo import calendars
+from schoolwindow.demo.conversations import ConversationsBuilder, MessagingCounts
 from schoolwindow.demo.history import HistoryBuilder, HistoryCounts
 from schoolwindow.demo.identifiers import landline_numbers, mobile_numbers, upn
 from schoolwindow.demo.logins import (
@@ -256,6 +258,7 @@ class DemoBuilder:
         self.scale = scale
         self.history = history
         self.history_counts: HistoryCounts | None = None
+        self.messaging_counts: MessagingCounts | None = None
         self.say = say
         self.rng = random.Random(SEED)
         self.plan = Plan()
@@ -302,6 +305,8 @@ class DemoBuilder:
         self.write()
         if self.history:
             self.history_counts = HistoryBuilder(self, children).build()
+            # The last weeks' messaging tells the same stories, so it needs the history.
+            self.messaging_counts = ConversationsBuilder(self).build()
         return trust
 
     # ----------------------------------------------------------------- schools
