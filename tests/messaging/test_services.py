@@ -240,3 +240,42 @@ def test_a_broadcast_reaches_each_family_once_and_never_a_restricted_guardian(
     assert AuditEvent.objects.filter(
         action="messaging.contact_refused", detail__what="broadcast"
     ).exists()
+
+
+def test_reading_an_announcement_marks_the_signal_of_each_child_it_was_about(
+    world: World,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from schoolwindow.messaging.broadcasts import broadcast_create, broadcast_queue
+    from schoolwindow.messaging.models import AudienceKind
+    from schoolwindow.messaging.services import family_signal_sync
+    from tests.factories import PupilFactory
+
+    second_child = PupilFactory(school=world.secondary, legal_first_name="Olek")
+    GuardianLink.objects.create(school=world.secondary, pupil=second_child, guardian=world.parent)
+    actor = staff_actor(world, "leader")
+    broadcast = broadcast_create(
+        actor=actor,
+        school_id=world.secondary.pk,
+        subject="Sports day",
+        body="Hello families",
+        audience=AudienceKind.SCHOOL,
+    )
+    broadcast_queue(actor=actor, broadcast=broadcast)
+    copy = Delivery.objects.get(guardian=world.parent)
+    rows = FamilyMessage.objects.filter(guardian=world.parent)
+    assert sorted(rows.values_list("pupil_id", flat=True)) == sorted(
+        [world.pupil.pk, second_child.pk]
+    )
+
+    copy.read_at = timezone.now()
+    copy.save(update_fields=["read_at"])
+    with CaptureQueriesContext(connection) as queries:
+        family_signal_sync([copy])
+
+    assert all(row.read_at is not None for row in rows)
+    # One look-up of the family's children, then one update by exact keys.
+    assert len(queries) == 2
+    assert "LIKE" not in queries[-1]["sql"].upper()

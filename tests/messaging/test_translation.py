@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from django.template import Context, Template
+from django.urls import reverse
 
 from schoolwindow.core.permissions import actor_for
 from schoolwindow.messaging.models import Delivery, Message, MessagingSettings
@@ -46,6 +47,7 @@ from schoolwindow.messaging.translation import (
     render_for_family,
     translate_to_english,
 )
+from tests.conftest import signed_in_client
 from tests.world import World, build_world
 
 # Each language's script: every translation must be written in it.
@@ -482,6 +484,11 @@ def test_a_familys_reply_that_is_a_phrase_is_stored_with_its_english(world: Worl
     assert reply.language == "pl"
     assert reply.translation == "Thank you for letting us know."
     assert reply.translation_method == "phrasebook"
+    # Staff see the English labelled as the phrasebook's, not as a machine's guess.
+    url = reverse("messaging:conversation", args=[message.conversation_id])
+    page = signed_in_client(world.staff["pastoral"].user).get(url).content.decode()
+    assert "In English (from the phrasebook)" in page
+    assert "machine translation)" not in page
 
 
 def test_a_copy_through_the_machine_provider_is_marked_so(

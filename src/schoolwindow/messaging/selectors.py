@@ -514,6 +514,7 @@ class TimelineItem:
     dir: str = "ltr"
     # Staff view of a family's message in another language.
     translation: str = ""
+    machine_translated: bool = False
     untranslated: bool = False
     language_name: str = ""
     copies: list[CopyView] = field(default_factory=list)
@@ -673,6 +674,7 @@ def family_words_for_staff(item: TimelineItem, message: Message) -> None:
             item.untranslated = True
         else:
             item.translation = message.translation
+            item.machine_translated = message.translation_method.startswith("machine")
 
 
 def contact_items(contacts: QuerySet[ContactLog]) -> list[TimelineItem]:

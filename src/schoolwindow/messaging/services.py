@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -244,15 +244,26 @@ def family_signal_sync(deliveries: Iterable[Delivery]) -> None:
 
     One row per message per guardian per child, keyed by the first copy (a fallback SMS updates
     the row of the email it replaces; a broadcast's rows for a guardian's other children are
-    keyed `delivery:ID:PUPIL`).
+    keyed `delivery:ID:PUPIL`). The keys are looked up exactly — the guardian's children give
+    the `:PUPIL` ones — because a prefix match cannot use the (school, source_id) index and
+    read the school's whole history once per copy.
     """
-    for delivery in deliveries:
-        if delivery.guardian_id is None or delivery.pupil_id is None:
-            continue
+    family = [d for d in deliveries if d.guardian_id is not None and d.pupil_id is not None]
+    if not family:
+        return
+    children: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for school_id, guardian_id, pupil_id in GuardianLink.objects.filter(
+        school_id__in={d.school_id for d in family},
+        guardian_id__in={d.guardian_id for d in family},
+    ).values_list("school_id", "guardian_id", "pupil_id"):
+        children[(school_id, guardian_id)].append(pupil_id)
+    for delivery in family:
+        assert delivery.guardian_id is not None and delivery.pupil_id is not None
         key = f"delivery:{delivery.fallback_of_id or delivery.pk}"
-        rows = FamilyMessage.objects.filter(
-            Q(source_id=key) | Q(source_id__startswith=f"{key}:"), school_id=delivery.school_id
-        )
+        keys = [key] + [
+            f"{key}:{pupil_id}" for pupil_id in children[(delivery.school_id, delivery.guardian_id)]
+        ]
+        rows = FamilyMessage.objects.filter(school_id=delivery.school_id, source_id__in=keys)
         if delivery.status == DeliveryStatus.CANCELLED:
             rows.delete()
             continue
