@@ -23,6 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from schoolwindow.core.db import database_analyze
 from schoolwindow.core.models import AccountKind, User
 from schoolwindow.demo import calendars
 from schoolwindow.demo.conversations import ConversationsBuilder, MessagingCounts
@@ -246,6 +247,7 @@ def demo_build(
         return demo_result(trust, created=False, seconds=time.perf_counter() - started)
     with transaction.atomic():
         trust = DemoBuilder(scale=scale, say=say, history=history).build()
+    database_analyze()
     seconds = time.perf_counter() - started
     say(f"Built in {seconds:.1f} s.")
     return demo_result(trust, created=True, seconds=seconds)
