@@ -1,13 +1,14 @@
 """Keeping in touch with families, in a real browser on a small phone, checked with axe-core:
-praise from a class list in one tap, an announcement to a year group, and approving the weekly
-summaries."""
+praise from a class list in one tap, an announcement to a year group (which a parent reads in
+the app and answers, to the school only), and approving the weekly summaries."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from schoolwindow.engagement.models import AttendanceMark
 from schoolwindow.messaging.models import (
@@ -15,13 +16,14 @@ from schoolwindow.messaging.models import (
     Conversation,
     ConversationKind,
     Delivery,
+    Message,
     MessagingSettings,
     Nudge,
     NudgeBatchStatus,
     Tone,
 )
 from schoolwindow.messaging.nudges import nudges_prepare, week_start
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import SMALL_PHONE, assert_accessible
 from tests.browser.test_journeys import sign_in
 from tests.world import World, build_world
 
@@ -63,6 +65,7 @@ def test_a_teacher_sends_praise_from_the_class_list_with_one_tap(
 
 def test_a_leader_sends_an_announcement_to_a_year_group(
     page: Page,
+    browser: Browser,
     live_server,
     world: World,  # type: ignore[no-untyped-def]
 ) -> None:
@@ -90,6 +93,44 @@ def test_a_leader_sends_an_announcement_to_a_year_group(
     }
     page.goto(f"{live_server.url}/families/unreachable/")
     expect(page.get_by_role("heading", name="Families we can't reach")).to_be_visible()
+    assert_accessible(page)
+
+    # Kacper's mother opens it in the app: it is new, she reads it, and it is one-way.
+    context = browser.new_context(viewport=SMALL_PHONE, locale="en-GB")
+    context.set_default_timeout(10_000)
+    parent = context.new_page()
+    sign_in(parent, live_server.url, world, "parent")
+    parent.get_by_role("link", name=re.compile("Messages")).click()
+    family_main = parent.locator("main")
+    expect(family_main).to_contain_text("Year 7 museum trip")
+    expect(family_main).to_contain_text("Announcement")
+    assert_accessible(parent)
+    parent.get_by_role("link", name=re.compile("Year 7 museum trip")).click()
+    expect(parent.get_by_role("heading", level=1)).to_have_text("Year 7 museum trip")
+    expect(family_main).to_contain_text("The trip to the museum is on Monday.")
+    expect(family_main).to_contain_text(
+        "This is a message to all families; to reply, start a message to the school."
+    )
+    expect(parent.get_by_label("Your reply")).to_have_count(0)
+    assert_accessible(parent)
+    copy = Delivery.objects.get(message__broadcast=broadcast, guardian=world.parent)
+    assert copy.read_at is not None
+    # Her question goes to the school only, in a conversation of her own.
+    parent.get_by_role("link", name="Start a message to the school").click()
+    expect(parent.get_by_role("heading", level=1)).to_have_text("Start a message to the school")
+    assert_accessible(parent)
+    parent.get_by_label("Your message").fill("Does Kacper need a packed lunch?")
+    parent.get_by_role("button", name="Send").click()
+    expect(parent.get_by_role("heading", level=1)).to_have_text("Re: Year 7 museum trip")
+    expect(family_main).to_contain_text("Does Kacper need a packed lunch?")
+    assert_accessible(parent)
+    context.close()
+    answer = Conversation.objects.get(in_answer_to=broadcast)
+    assert Message.objects.filter(conversation=answer, author_guardian=world.parent).exists()
+
+    # The leader sees where it has got to: every family has it.
+    page.goto(f"{live_server.url}/families/broadcasts/")
+    expect(page.locator("tbody")).to_contain_text("Sent")
     assert_accessible(page)
 
 

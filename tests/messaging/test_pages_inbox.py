@@ -7,9 +7,15 @@ import pytest
 from django.urls import reverse
 
 from schoolwindow.messaging import services
-from schoolwindow.messaging.models import Conversation, ConversationKind, Participant
+from schoolwindow.messaging.broadcasts import broadcast_create, broadcast_queue
+from schoolwindow.messaging.models import (
+    AudienceKind,
+    Conversation,
+    ConversationKind,
+    Participant,
+)
 from schoolwindow.people.models import GuardianLink
-from tests.factories import guardian_of
+from tests.factories import PupilFactory, guardian_of
 from tests.messaging import pages_support as support
 from tests.messaging.pages_support import STAFF_ROLES, World, actor, start, status_for
 
@@ -155,6 +161,62 @@ def test_the_number_of_queries_does_not_grow_with_the_list(world: World, role: s
     large = support.count_queries(client, INBOX)
     assert small == large
     assert large <= 14
+
+
+def many_announcements(world: World, n: int) -> None:
+    leader = actor(world, "leader")
+    for i in range(n):
+        broadcast = broadcast_create(
+            actor=leader,
+            school_id=world.oakfield.pk,
+            subject=f"Announcement {i}",
+            body="Sports day is on Friday.",
+            audience=AudienceKind.YEAR,
+            year_group_id=world.year7.pk,
+        )
+        broadcast_queue(actor=leader, broadcast=broadcast)
+
+
+def test_a_parent_with_announcements_costs_the_same_queries(world: World) -> None:
+    client = world.client("parent")
+    many_conversations(world, 2)
+    many_announcements(world, 1)
+    client.get(INBOX)  # warm the session
+    small = support.count_queries(client, INBOX)
+    many_conversations(world, 6)
+    many_announcements(world, 9)
+    client.get(reverse("messaging:conversation", args=[Conversation.objects.last().pk]))
+    large = support.count_queries(client, INBOX)
+    html = client.get(INBOX).content.decode()
+    assert "Announcement 8" in html and "Number 5" in html
+    assert small == large
+    assert large <= 14
+    unread = support.count_queries(client, INBOX + "?unread=1")
+    assert unread == large
+
+
+def test_an_announcement_page_costs_the_same_queries_however_many_families(
+    world: World,
+) -> None:
+    many_announcements(world, 1)
+    small_page = reverse(
+        "messaging:conversation", args=[Conversation.objects.get(subject="Announcement 0").pk]
+    )
+    for _ in range(30):
+        pupil = PupilFactory(school=world.oakfield, year_group=world.year7)
+        guardian_of(pupil, with_login=False)
+    many_announcements(world, 2)
+    large_page = reverse(
+        "messaging:conversation",
+        args=[Conversation.objects.filter(subject="Announcement 1").latest("pk").pk],
+    )
+    for role in ("parent", "leader"):
+        client = world.client(role)
+        client.get(small_page)
+        client.get(large_page)  # reading it once writes; the second look does not
+        assert support.count_queries(client, small_page) == support.count_queries(
+            client, large_page
+        ), role
 
 
 def test_the_list_is_paginated(world: World) -> None:

@@ -20,7 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -36,6 +37,7 @@ from schoolwindow.messaging.models import (
     Attachment,
     AudienceKind,
     Broadcast,
+    BroadcastStatus,
     Delivery,
     DeliveryStatus,
 )
@@ -45,6 +47,8 @@ from schoolwindow.schools.models import Group, School, YearGroup
 
 MB = 1024 * 1024
 VIDEO_SALT = "messaging.broadcast-video"
+# What became of each family's copy, in the order the figures show them. Every family is in
+# exactly one of these, so they add up to the number of families.
 STATS_STATUSES = (
     DeliveryStatus.QUEUED,
     DeliveryStatus.SENT,
@@ -52,8 +56,31 @@ STATS_STATUSES = (
     DeliveryStatus.READ,
     DeliveryStatus.REPLIED,
     DeliveryStatus.BOUNCED,
+    DeliveryStatus.FAILED,
     DeliveryStatus.LETTER,
 )
+# A family with several copies (an email that bounced, then a text) counts once, by the copy that
+# got furthest: most telling first.
+FAMILY_ORDER: dict[str, int] = {
+    status: rank
+    for rank, status in enumerate(
+        (
+            DeliveryStatus.REPLIED,
+            DeliveryStatus.READ,
+            DeliveryStatus.DELIVERED,
+            DeliveryStatus.SENT,
+            DeliveryStatus.QUEUED,
+            DeliveryStatus.LETTER,
+            DeliveryStatus.BOUNCED,
+            DeliveryStatus.FAILED,
+        )
+    )
+}
+# Statuses counted as another: still to send, and a letter whether printed yet or not.
+STATS_MERGE: dict[str, str] = {
+    DeliveryStatus.SENDING: DeliveryStatus.QUEUED,
+    DeliveryStatus.PRINTED: DeliveryStatus.LETTER,
+}
 # Attachments families can open on any phone: extension → (content type, magic bytes checks).
 ATTACHMENT_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
@@ -227,8 +254,21 @@ def actor_of(request: HttpRequest) -> Actor:
 
 @dataclass
 class Stats:
+    """What became of an announcement: families by where their copy got to, and when the last
+    copy left (sent, or given up on; a letter counts when printed, not here)."""
+
     counts: dict[str, int]
-    total: int
+    total: int  # families, each once
+    last_went: dt.datetime | None = None
+
+    @property
+    def waiting(self) -> int:
+        """Families whose copy is still to go (waiting for its time, or being sent)."""
+        return self.counts.get(DeliveryStatus.QUEUED, 0)
+
+    @property
+    def gone(self) -> int:
+        return self.total - self.waiting
 
     @property
     def read(self) -> int:
@@ -250,25 +290,73 @@ class Stats:
 
 
 def broadcast_stats(broadcast_ids: list[int]) -> dict[int, Stats]:
-    """Copies per status for each broadcast, in one query. Waiting and sending count as queued;
-    a printed letter counts as a letter."""
-    merge: dict[str, str] = {
-        DeliveryStatus.SENDING: DeliveryStatus.QUEUED,
-        DeliveryStatus.PRINTED: DeliveryStatus.LETTER,
-    }
+    """Families per status for each broadcast, in two queries however many there are.
+
+    The first counts copies per status (and when the last left); the second reads only the
+    families with more than one copy (a fallback followed the first) so that each family counts
+    once, by the copy that got furthest. Waiting and sending count as queued; a printed letter
+    counts as a letter; cancelled copies (a contact restriction since) are not counted."""
     stats = {pk: Stats(counts={}, total=0) for pk in broadcast_ids}
+    copies = Delivery.objects.filter(message__broadcast_id__in=broadcast_ids).exclude(
+        status=DeliveryStatus.CANCELLED
+    )
     rows = (
-        Delivery.objects.filter(message__broadcast_id__in=broadcast_ids)
-        .exclude(status=DeliveryStatus.CANCELLED)
-        .values("message__broadcast_id", "status")
-        .annotate(n=Count("id"))
+        copies.values("message__broadcast_id", "status")
+        .annotate(n=Count("id"), went=Max(Coalesce("sent_at", "bounced_at", "failed_at")))
+        .order_by()
     )
     for row in rows:
         item = stats[row["message__broadcast_id"]]
-        status = merge.get(row["status"], row["status"])
+        status = STATS_MERGE.get(row["status"], row["status"])
         item.counts[status] = item.counts.get(status, 0) + row["n"]
         item.total += row["n"]
+        went = row["went"]
+        if status != DeliveryStatus.LETTER and went is not None:
+            item.last_went = max(item.last_went, went) if item.last_went else went
+    followed = copies.filter(message__broadcast_id__in=broadcast_ids, fallback_of__isnull=False)
+    chains: dict[tuple[int, int], list[str]] = {}
+    for broadcast_id, guardian_id, status in (
+        copies.filter(Q(fallback_of__isnull=False) | Q(pk__in=followed.values("fallback_of_id")))
+        .values_list("message__broadcast_id", "guardian_id", "status")
+        .order_by()
+    ):
+        chains.setdefault((broadcast_id, guardian_id), []).append(STATS_MERGE.get(status, status))
+    for (broadcast_id, _guardian_id), statuses in chains.items():
+        if len(statuses) < 2:
+            continue
+        item = stats[broadcast_id]
+        for status in statuses:
+            item.counts[status] -= 1
+        best = min(statuses, key=lambda status: FAMILY_ORDER.get(status, len(FAMILY_ORDER)))
+        item.counts[best] += 1
+        item.total -= len(statuses) - 1
+    for item in stats.values():
+        item.counts = {status: n for status, n in item.counts.items() if n}
     return stats
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an announcement has got to, told truthfully: scheduled (and for when), sending
+    (so many families of so many), or sent (when the last copy left)."""
+
+    state: str  # "draft", "scheduled", "sending", "sent" or "cancelled"
+    when: dt.datetime | None
+    gone: int
+    total: int
+
+
+def broadcast_progress(
+    broadcast: Broadcast, stats: Stats, now: dt.datetime | None = None
+) -> Progress:
+    now = now or timezone.now()
+    if broadcast.status in (BroadcastStatus.DRAFT, BroadcastStatus.CANCELLED):
+        return Progress(broadcast.status, None, 0, stats.total)
+    if broadcast.scheduled_for is not None and broadcast.scheduled_for > now:
+        return Progress("scheduled", broadcast.scheduled_for, 0, stats.total)
+    if stats.waiting:
+        return Progress("sending", None, stats.gone, stats.total)
+    return Progress("sent", stats.last_went, stats.total, stats.total)
 
 
 # --- The form --------------------------------------------------------------------------------
@@ -502,6 +590,7 @@ def broadcast_list(request: HttpRequest) -> HttpResponse:
         25,
     ).get_page(request.GET.get("page"))
     stats = broadcast_stats([b.pk for b in page.object_list])
+    now = timezone.now()
     return render(
         request,
         "messaging/broadcasts/list.html",
@@ -509,7 +598,15 @@ def broadcast_list(request: HttpRequest) -> HttpResponse:
             "school": school,
             "schools": schools,
             "page": page,
-            "rows": [(broadcast, stats[broadcast.pk]) for broadcast in page.object_list],
+            "rows": [
+                (
+                    broadcast,
+                    stats[broadcast.pk],
+                    broadcast_progress(broadcast, stats[broadcast.pk], now),
+                )
+                for broadcast in page.object_list
+            ],
+            "columns": Stats(counts={}, total=0).rows,
         },
     )
 
@@ -583,6 +680,7 @@ def broadcast_detail(request: HttpRequest, broadcast_id: int) -> HttpResponse:
         {
             "broadcast": broadcast,
             "stats": stats,
+            "progress": broadcast_progress(broadcast, stats),
             "page": page,
             "attachments": attachments,
             "video_path": video_url(broadcast, absolute=False)
@@ -601,9 +699,10 @@ def _video_allowed(request: HttpRequest, broadcast: Broadcast) -> bool:
     if broadcast.school_id in actor.staff_ids:
         return True
     if actor.guardian_id is not None:
-        return Delivery.objects.filter(
-            message__broadcast=broadcast, guardian_id=actor.guardian_id
-        ).exists()
+        from schoolwindow.messaging.selectors import announcement_copies
+
+        # Theirs once it has reached them (a scheduled one is nowhere before its time).
+        return announcement_copies(actor.guardian_id).filter(message__broadcast=broadcast).exists()
     return False
 
 

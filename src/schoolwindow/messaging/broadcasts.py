@@ -3,6 +3,15 @@
 A guardian with two children in the audience gets one copy (about the first child, for the
 family-side signal, with a FamilyMessage row per child). Guardians under a contact restriction
 for a child in the audience get nothing; each is audited once per broadcast.
+
+A scheduled announcement reaches nobody before its time: every copy waits in the outbox
+(`not_before`), the copies in the app and the letters too, which the worker releases when due
+(`outbox.held_release`), and parents see it in the app only from then (`selectors`).
+
+Announcements are one-way. Parents read them in the app like any message, but nobody replies
+into one: a family's answer (written from the announcement's page, through the link in the email
+or text, or as an email or text reply) goes into that family's own conversation with the school
+about it (`announcement_answer`), which the announcement's author is in.
 """
 
 from __future__ import annotations
@@ -27,16 +36,22 @@ from schoolwindow.messaging.models import (
     Conversation,
     ConversationKind,
     Delivery,
+    DeliveryStatus,
     Message,
     Participant,
 )
+from schoolwindow.messaging.quiet import send_not_before
 from schoolwindow.messaging.services import (
     check_urgent,
     clean_body,
     family_delivery_build,
+    family_signal_sync,
+    guardian_is_restricted,
+    guardian_message_create,
+    restriction_refuse,
     staff_id_at,
 )
-from schoolwindow.people.models import Guardian, GuardianLink, Pupil, PupilStatus
+from schoolwindow.people.models import Channel, Guardian, GuardianLink, Pupil, PupilStatus, Staff
 
 # Who may send to a whole school, year or group. Teachers may write to their own classes.
 BROADCAST_ROLES = ("leader", "pastoral", "office", "dsl")
@@ -155,7 +170,9 @@ def broadcast_create(
 def broadcast_queue(*, actor: Actor, broadcast: Broadcast) -> int:
     """Write the message and one copy per guardian, in one transaction; return the copies.
 
-    A scheduled broadcast's copies wait (not_before) until its time. Queueing twice queues once.
+    A scheduled broadcast's copies all wait (not_before) until its time — in the app and as
+    letters too, released by the worker when due — and its message is dated then. Queueing
+    twice queues once.
     """
     staff_id_at(actor, broadcast.school_id)
     with transaction.atomic():
@@ -166,16 +183,22 @@ def broadcast_queue(*, actor: Actor, broadcast: Broadcast) -> int:
             raise ValueError(_("This announcement was cancelled."))
         audience = audience_resolve(locked)
         now = timezone.now()
+        # The time it goes out: now, or its time when that is still to come.
+        due = locked.scheduled_for if locked.scheduled_for and locked.scheduled_for > now else None
         conversation = Conversation.objects.create(
             school_id=locked.school_id,
             subject=locked.subject,
             kind=ConversationKind.BROADCAST,
             created_by_id=locked.created_by_id,
-            last_message_at=now,
+            last_message_at=due or now,
         )
         if locked.created_by_id is not None:
+            # Their own announcement is not news to its author (nor when its time comes).
             Participant.objects.create(
-                school_id=locked.school_id, conversation=conversation, staff_id=locked.created_by_id
+                school_id=locked.school_id,
+                conversation=conversation,
+                staff_id=locked.created_by_id,
+                last_read_at=due or now,
             )
         message = Message.objects.create(
             school_id=locked.school_id,
@@ -185,6 +208,13 @@ def broadcast_queue(*, actor: Actor, broadcast: Broadcast) -> int:
             urgent=locked.urgent,
             broadcast=locked,
         )
+        held_until = None
+        if due is not None:
+            # Families see it dated when it reached them.
+            Message.objects.filter(pk=message.pk).update(created_at=due)
+            message.created_at = due
+            # Emails and texts at its time, or when the quiet hours that time falls in end.
+            held_until = send_not_before(school_id=locked.school_id, now=due, urgent=locked.urgent)
         guardians = Guardian.objects.in_bulk(list(audience.guardian_pupils))
         pupils = Pupil.objects.in_bulk([ids[0] for ids in audience.guardian_pupils.values()])
         copies = []
@@ -196,8 +226,13 @@ def broadcast_queue(*, actor: Actor, broadcast: Broadcast) -> int:
                 subject=locked.subject,
                 now=now,
             )
-            if locked.scheduled_for is not None and locked.scheduled_for > copy.not_before:
-                copy.not_before = locked.scheduled_for
+            if due is not None and held_until is not None:
+                # Nothing before its time: not in the app, not as a letter to print.
+                copy.status = DeliveryStatus.QUEUED
+                copy.sent_at = copy.delivered_at = None
+                copy.not_before = (
+                    due if copy.channel in (Channel.APP, Channel.LETTER) else held_until
+                )
             copies.append(copy)
         Delivery.objects.bulk_create(copies, batch_size=2000)
         FamilyMessage.objects.bulk_create(
@@ -206,7 +241,8 @@ def broadcast_queue(*, actor: Actor, broadcast: Broadcast) -> int:
                     school_id=locked.school_id,
                     pupil_id=pupil_id,
                     guardian_id=copy.guardian_id,
-                    sent_at=locked.scheduled_for or now,
+                    sent_at=due or now,
+                    delivered_at=copy.delivered_at,
                     needs_reply=False,
                     source_id=f"delivery:{copy.pk}"
                     if pupil_id == copy.pupil_id
@@ -229,11 +265,7 @@ def broadcast_queue(*, actor: Actor, broadcast: Broadcast) -> int:
                     "broadcast_id": locked.pk,
                 },
             )
-        locked.status = (
-            BroadcastStatus.SCHEDULED
-            if locked.scheduled_for and locked.scheduled_for > now
-            else BroadcastStatus.QUEUED
-        )
+        locked.status = BroadcastStatus.SCHEDULED if due is not None else BroadcastStatus.QUEUED
         locked.queued_at = now
         locked.save(update_fields=["status", "queued_at"])
         audit_record(
@@ -243,3 +275,109 @@ def broadcast_queue(*, actor: Actor, broadcast: Broadcast) -> int:
             detail={"copies": len(copies)},
         )
     return len(copies)
+
+
+# --- A family's answer ------------------------------------------------------------------------
+
+
+def answer_subject(subject: str) -> str:
+    return f"Re: {subject}"[:200]
+
+
+def announcement_answer(
+    *,
+    actor: Actor,
+    copy: Delivery,
+    body: str,
+) -> Message:
+    """A family answers an announcement (their `copy` of it): the message goes into their own
+    conversation with the school about it, started on the first answer, never into the
+    announcement. The announcement's author is in it (and is told); it is about the child the
+    copy was about. Their copies of the announcement count as answered.
+
+    A family under a contact restriction for that child is refused (ContactRestricted, audited).
+    """
+    guardian_id = copy.guardian_id
+    if guardian_id is None or copy.message.broadcast_id is None:
+        raise PermissionDenied
+    body = clean_body(body)
+    if guardian_is_restricted(copy.school_id, guardian_id, copy.pupil_id):
+        raise restriction_refuse(
+            actor=actor,
+            school_id=copy.school_id,
+            guardian_id=guardian_id,
+            pupil_id=copy.pupil_id,
+            what="answer to an announcement",
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        # One family's answers are written one at a time, so they share one conversation.
+        broadcast = Broadcast.objects.select_for_update().get(pk=copy.message.broadcast_id)
+        conversation = announcement_answer_conversation(
+            broadcast_id=broadcast.pk, guardian_id=guardian_id
+        )
+        if conversation is None:
+            conversation = Conversation.objects.create(
+                school_id=broadcast.school_id,
+                pupil_id=copy.pupil_id,
+                subject=answer_subject(broadcast.subject),
+                kind=ConversationKind.CONVERSATION,
+                in_answer_to=broadcast,
+                last_message_at=now,
+            )
+            people = [
+                Participant(
+                    school_id=broadcast.school_id,
+                    conversation=conversation,
+                    guardian_id=guardian_id,
+                )
+            ]
+            if Staff.objects.filter(pk=broadcast.created_by_id or 0, active=True).exists():
+                people.append(
+                    Participant(
+                        school_id=broadcast.school_id,
+                        conversation=conversation,
+                        staff_id=broadcast.created_by_id,
+                    )
+                )
+            Participant.objects.bulk_create(people)
+            audit_record(
+                actor=actor,
+                action="messaging.announcement_answered",
+                target=conversation,
+                detail={"broadcast_id": broadcast.pk, "guardian_id": guardian_id},
+            )
+        message = guardian_message_create(
+            conversation=conversation,
+            guardian_id=guardian_id,
+            body=body,
+            actor=actor,
+            replying_to=copy,
+        )
+        # The family answered the announcement: each of their copies of it is answered.
+        answered = list(
+            Delivery.objects.filter(
+                message__broadcast=broadcast, guardian_id=guardian_id, replied_at__isnull=True
+            )
+            .exclude(status=DeliveryStatus.CANCELLED)
+            .select_related("message")
+        )
+        for delivery in answered:
+            delivery.replied_at = now
+            delivery.read_at = delivery.read_at or now
+            if delivery.status not in (DeliveryStatus.BOUNCED, DeliveryStatus.FAILED):
+                delivery.status = DeliveryStatus.REPLIED
+        Delivery.objects.bulk_update(answered, ["replied_at", "read_at", "status"])
+        family_signal_sync(answered)
+    return message
+
+
+def announcement_answer_conversation(*, broadcast_id: int, guardian_id: int) -> Conversation | None:
+    """The family's conversation answering this announcement, if they have started one."""
+    return (
+        Conversation.objects.filter(
+            in_answer_to_id=broadcast_id, participants__guardian_id=guardian_id
+        )
+        .order_by("pk")
+        .first()
+    )

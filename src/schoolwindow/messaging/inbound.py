@@ -10,7 +10,8 @@ signature. Bounces — delivery-status reports, or a mailer daemon's message nam
 Message-ID, or anything sent to bounce+TOKEN@ — mark the copy bounced and start the fallback.
 Incoming texts are matched by the sender's number (07… and +447… are the same number) to the
 guardian and their most recent conversation. A guardian under a contact restriction is refused
-and the attempt audited.
+and the attempt audited. An answer to an announcement goes into the family's own conversation
+with the school about it (`broadcasts.announcement_answer`), never into the announcement.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from django.db.models import F, Func, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
+from schoolwindow.messaging.broadcasts import announcement_answer
 from schoolwindow.messaging.channels.sms import InboundSms, SmsStatus, phone_normalise
 from schoolwindow.messaging.models import (
     Delivery,
@@ -255,13 +257,18 @@ def guardian_reply(inbound: Inbound, delivery: Delivery, text: str) -> None:
         inbound.outcome = InboundOutcome.REFUSED
         inbound.detail = "contact restricted"
         return
-    inbound.message = guardian_message_create(
-        conversation=conversation,
-        guardian_id=delivery.guardian_id,
-        body=text,
-        actor=SYSTEM_ACTOR,
-        replying_to=delivery,
-    )
+    if delivery.message.broadcast_id is not None:
+        # An announcement is one-way: the answer goes into the family's own conversation
+        # with the school about it, never into the announcement.
+        inbound.message = announcement_answer(actor=SYSTEM_ACTOR, copy=delivery, body=text)
+    else:
+        inbound.message = guardian_message_create(
+            conversation=conversation,
+            guardian_id=delivery.guardian_id,
+            body=text,
+            actor=SYSTEM_ACTOR,
+            replying_to=delivery,
+        )
     inbound.outcome = InboundOutcome.REPLY
 
 

@@ -41,6 +41,11 @@ class Conversation(models.Model):
     # The time of the newest message: what inboxes sort by.
     last_message_at = models.DateTimeField(db_index=True)
     closed = models.BooleanField(default=False)
+    # A family's own conversation with the school that answers an announcement (announcements
+    # are one-way: an answer to one never goes into it, nor to the other families).
+    in_answer_to = models.ForeignKey(
+        "Broadcast", null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["school", "-last_message_at"])]

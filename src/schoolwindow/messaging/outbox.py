@@ -24,6 +24,10 @@ message. (SMS providers have no such key: a text could, in the same narrow windo
 
 Copies to a guardian who has come under a contact restriction since the copy was queued are
 cancelled, never sent, and the refusal is audited.
+
+Copies with nothing to send them through wait for their time too: a scheduled announcement's
+copies in the app and its letters are `queued` until `not_before`, and `held_release` (run before
+each claim) then makes the app copies delivered, at that time, and the letters ready to print.
 """
 
 from __future__ import annotations
@@ -142,6 +146,46 @@ def outbox_claim(
         .select_related("message", "school", "guardian")
         .order_by("not_before", "pk")
     )
+
+
+# Copies the worker does not send but releases when due: into the app, or to be printed.
+HELD = (Channel.APP, Channel.LETTER)
+
+
+def held_release(now: dt.datetime, limit: int = 1000) -> int:
+    """Release due copies that wait for their time without a channel to send them (a scheduled
+    announcement's): in the app they are delivered at that time, letters become ready to print.
+    Returns how many were released; a batch at a time, each in one short transaction."""
+    released = 0
+    while True:
+        with transaction.atomic():
+            due = Delivery.objects.filter(
+                status=DeliveryStatus.QUEUED, not_before__lte=now, channel__in=HELD
+            ).order_by("not_before", "pk")
+            if connection.features.has_select_for_update_skip_locked:
+                due = due.select_for_update(skip_locked=True)
+            batch = list(due.values_list("pk", "channel")[:limit])
+            if not batch:
+                return released
+            app = [pk for pk, channel in batch if channel == Channel.APP]
+            letters = [pk for pk, channel in batch if channel == Channel.LETTER]
+            Delivery.objects.filter(pk__in=app, status=DeliveryStatus.QUEUED).update(
+                status=DeliveryStatus.DELIVERED,
+                sent_at=F("not_before"),
+                delivered_at=F("not_before"),
+            )
+            Delivery.objects.filter(pk__in=letters, status=DeliveryStatus.QUEUED).update(
+                status=DeliveryStatus.LETTER
+            )
+            # The early warning sees the app copies delivered (a letter's row is unchanged).
+            family_signal_sync(
+                Delivery.objects.filter(pk__in=app, guardian__isnull=False).select_related(
+                    "message"
+                )
+            )
+        released += len(batch)
+        if len(batch) < limit:
+            return released
 
 
 @dataclass
@@ -415,6 +459,7 @@ def outbox_drain(
         if time.monotonic() - last_sweep >= sweep_every:
             fallback_sweep(clock())
             last_sweep = time.monotonic()
+        held_release(clock())
         claimed = outbox_claim(worker_id, batch_size, clock())
         if claimed:
             report = outbox_send(claimed, worker_id=worker_id, now=clock, provider=provider)

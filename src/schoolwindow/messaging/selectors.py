@@ -12,7 +12,18 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from schoolwindow.core.permissions import WHOLE_SCHOOL_ROLES, Actor
 from schoolwindow.messaging import services
 from schoolwindow.messaging.models import (
+    Broadcast,
     ContactLog,
     Conversation,
     ConversationKind,
@@ -224,28 +236,99 @@ def staff_inbox(*, actor: Actor, filters: InboxFilters) -> QuerySet[Conversation
     )
 
 
+def announcement_copies(guardian_id: int, now: dt.datetime | None = None) -> QuerySet[Delivery]:
+    """A parent's copies of announcements that have reached them: the announcement's time has
+    come (a scheduled one is nowhere before it), the copy was not cancelled, and the parent may
+    still be contacted about the child it is about."""
+    now = now or timezone.now()
+    restricted = GuardianLink.objects.filter(guardian_id=guardian_id, contact_restricted=True)
+    return (
+        Delivery.objects.filter(guardian_id=guardian_id, message__broadcast__isnull=False)
+        .filter(
+            Q(message__broadcast__scheduled_for__isnull=True)
+            | Q(message__broadcast__scheduled_for__lte=now)
+        )
+        .exclude(status=DeliveryStatus.CANCELLED)
+        .exclude(pupil_id__in=restricted.values("pupil_id"))
+    )
+
+
+def copy_has_reached_family(copy: Delivery, now: dt.datetime | None = None) -> bool:
+    """Whether a family's copy may be read yet: a scheduled announcement's are nowhere before
+    its time (not even through the link in the copy itself)."""
+    if copy.message.broadcast_id is None:
+        return True
+    scheduled = (
+        Broadcast.objects.filter(pk=copy.message.broadcast_id)
+        .values_list("scheduled_for", flat=True)
+        .first()
+    )
+    return scheduled is None or scheduled <= (now or timezone.now())
+
+
+def guardian_participations(guardian_id: int) -> list[int]:
+    """The conversations a parent is in and may read: never about a child they may not be
+    contacted about, nor general ones from a school where they are restricted. One query."""
+    restricted = GuardianLink.objects.filter(guardian_id=guardian_id, contact_restricted=True)
+    return list(
+        Participant.objects.filter(guardian_id=guardian_id)
+        .filter(
+            (
+                Q(conversation__pupil__isnull=False)
+                & ~Q(conversation__pupil_id__in=restricted.values("pupil_id"))
+            )
+            | (
+                Q(conversation__pupil__isnull=True)
+                & ~Q(conversation__school_id__in=restricted.values("school_id"))
+            )
+        )
+        .values_list("conversation_id", flat=True)
+    )
+
+
+def guardian_announcements(guardian_id: int) -> dict[int, bool]:
+    """The announcements that reached a parent: conversation id → still unread (no copy of it
+    to them read yet, whether in the app or through the link in an email or text). One query."""
+    found: dict[int, bool] = {}
+    for conversation_id, read_at in announcement_copies(guardian_id).values_list(
+        "message__conversation_id", "read_at"
+    ):
+        found[conversation_id] = found.get(conversation_id, True) and read_at is None
+    return found
+
+
 def guardian_inbox(*, actor: Actor, unread: bool = False) -> QuerySet[Conversation]:
-    """A parent's conversations: only those they are in, never about a child they may not
-    be contacted about (nor general ones from a school where they are restricted)."""
+    """A parent's conversations: those they are in, never about a child they may not be
+    contacted about (nor general ones from a school where they are restricted), and the
+    announcements that reached them (new until they have read them).
+
+    Which those are is read first (two small queries, by the parent's own rows), so the page's
+    query only looks up those conversations by key: its cost does not grow with the trust's."""
     guardian_id = actor.guardian_id
     if guardian_id is None:
         raise PermissionDenied
+    participating = guardian_participations(guardian_id)
+    announced = guardian_announcements(guardian_id)
+    new_announcements = [pk for pk, new in announced.items() if new]
     theirs = Participant.objects.filter(conversation=OuterRef("pk"), guardian_id=guardian_id)
-    restricted = GuardianLink.objects.filter(guardian_id=guardian_id, contact_restricted=True)
-    conversations = (
-        Conversation.objects.annotate(
-            my_participant=Exists(theirs),
-            my_read=Subquery(theirs.values("last_read_at")[:1]),
-            last_message_id=last_message_subquery(),
-        )
-        .filter(my_participant=True)
-        .filter(
-            (Q(pupil__isnull=False) & ~Q(pupil_id__in=restricted.values("pupil_id")))
-            | (Q(pupil__isnull=True) & ~Q(school_id__in=restricted.values("school_id")))
-        )
+    conversations = Conversation.objects.filter(pk__in=[*participating, *announced]).annotate(
+        my_participant=Exists(theirs),
+        my_read=Subquery(theirs.values("last_read_at")[:1]),
+        announcement_unread=Case(
+            When(pk__in=new_announcements, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        last_message_id=last_message_subquery(),
     )
     if unread:
-        conversations = conversations.filter(unread_q())
+        conversations = conversations.filter(
+            (
+                Q(pk__in=participating)
+                & (Q(my_read__isnull=True) | Q(my_read__lt=F("last_message_at")))
+            )
+            | Q(pk__in=new_announcements)
+        )
     return (
         conversations.select_related("pupil", "school")
         .only(
@@ -418,15 +501,21 @@ def guardian_inbox_rows(*, actor: Actor, conversations: list[Conversation]) -> l
         .only("id", "message_id", "guardian_id", "body", "language")
     )
     prefix = conversation_url_prefix()
+    kinds = {value: str(label) for value, label in KIND_LABELS.items()}
     rows = []
     for conversation in conversations:
         my_read = conversation.my_read  # type: ignore[attr-defined]
+        if conversation.my_participant:  # type: ignore[attr-defined]
+            unread = my_read is None or my_read < conversation.last_message_at
+        else:  # an announcement: new until they have opened it
+            unread = bool(conversation.announcement_unread)  # type: ignore[attr-defined]
         row = InboxRow(
             conversation=conversation,
             pupil=conversation.pupil,
-            unread=my_read is None or my_read < conversation.last_message_at,
+            unread=unread,
             mine=True,
             school_name=conversation.school.name,
+            kind_name=kinds.get(conversation.kind, ""),
         )
         row_times(row, prefix)
         message = last.get(conversation.last_message_id)  # type: ignore[attr-defined]
@@ -439,13 +528,9 @@ def guardian_inbox_rows(*, actor: Actor, conversations: list[Conversation]) -> l
                 author = message.author_staff or message.author_guardian
                 row.snippet_author = author.display_name if author is not None else ""
                 delivery = copies.get((message.pk, guardian_id or 0))
-                text, language = (
-                    (delivery.body, delivery.language)
-                    if delivery is not None
-                    else (message.body, message.language)
-                )
-                row.snippet = snippet(text)
-                row.snippet_lang = html_lang(language)
+                if delivery is not None:  # always, but for a fallback's race
+                    row.snippet = snippet(delivery.body)
+                    row.snippet_lang = html_lang(delivery.language)
             row.snippet_dir = text_dir(row.snippet_lang)
         rows.append(row)
     return rows
@@ -464,13 +549,17 @@ def unread_count(actor: Actor) -> int:
         )
     else:
         return 0
-    return (
+    count = (
         participants.filter(
             Q(last_read_at__isnull=True) | Q(last_read_at__lt=F("conversation__last_message_at"))
         )
         .values("pk")[:100]
         .count()
     )
+    if actor.guardian_id is not None and count < 100:
+        # …and the announcements they have not read yet (one more small query).
+        count += sum(guardian_announcements(actor.guardian_id).values())
+    return min(count, 100)
 
 
 def staff_pupil_filter_name(*, actor: Actor, pupil_id: int | None) -> Pupil | None:
@@ -638,7 +727,11 @@ def conversation_get(*, actor: Actor, conversation_id: int) -> Conversation:
     try:
         found = services.conversation_for_actor(actor, conversation_id)
     except PermissionDenied:
-        raise Http404 from None
+        # Parents are not in announcements: they may read those that reached them.
+        announcement = announcement_for_guardian(actor, conversation_id)
+        if announcement is None:
+            raise Http404 from None
+        found = announcement
     found.pupil = (
         Pupil.objects.filter(pk=found.pupil_id)
         .only(*(f.removeprefix("pupil__") for f in PUPIL_NAME_FIELDS))
@@ -647,6 +740,30 @@ def conversation_get(*, actor: Actor, conversation_id: int) -> Conversation:
         else None
     )
     return found
+
+
+def announcement_for_guardian(actor: Actor, conversation_id: int) -> Conversation | None:
+    """An announcement that reached this parent (see `announcement_copies`); None otherwise."""
+    if actor.guardian_id is None:
+        return None
+    return Conversation.objects.filter(
+        pk=conversation_id,
+        kind=ConversationKind.BROADCAST,
+        pk__in=announcement_copies(actor.guardian_id).values("message__conversation_id"),
+    ).first()
+
+
+def announcement_copy(*, actor: Actor, conversation: Conversation) -> Delivery | None:
+    """The parent's copy of an announcement (the newest, when one replaced another)."""
+    if actor.guardian_id is None:
+        return None
+    return (
+        announcement_copies(actor.guardian_id)
+        .filter(message__conversation=conversation)
+        .select_related("message")
+        .order_by("-pk")
+        .first()
+    )
 
 
 def message_item(message: Message) -> TimelineItem:
@@ -760,10 +877,12 @@ def staff_conversation_view(
         show_all=show_all,
     )
     copies: dict[int, list[Delivery]] = {}
-    for delivery in Delivery.objects.filter(
-        message_id__in=[m.pk for m in messages], guardian__isnull=False
-    ).order_by("id"):
-        copies.setdefault(delivery.message_id, []).append(delivery)
+    # An announcement's copies (hundreds) are on its own page, a page at a time.
+    if conversation.kind != ConversationKind.BROADCAST:
+        for delivery in Delivery.objects.filter(
+            message_id__in=[m.pk for m in messages], guardian__isnull=False
+        ).order_by("id"):
+            copies.setdefault(delivery.message_id, []).append(delivery)
     items = []
     for message in messages:
         item = message_item(message)
@@ -829,10 +948,18 @@ def guardian_conversation_view(
     """What a parent sees: staff messages exactly as they received them (their language),
     their own messages as they wrote them."""
     guardian_id = actor.guardian_id or 0
+    shown = Message.objects.filter(conversation=conversation)
+    if conversation.kind == ConversationKind.BROADCAST:
+        # Only what was sent to them (an announcement may hold older families' answers).
+        shown = shown.filter(
+            Exists(
+                Delivery.objects.filter(message=OuterRef("pk"), guardian_id=guardian_id).exclude(
+                    status=DeliveryStatus.CANCELLED
+                )
+            )
+        )
     messages, earlier = latest_messages(
-        Message.objects.filter(conversation=conversation)
-        .select_related("author_staff", "author_guardian")
-        .only(
+        shown.select_related("author_staff", "author_guardian").only(
             "id",
             "body",
             "language",

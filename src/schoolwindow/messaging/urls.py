@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("new/", views.conversation_new, name="new"),
     path("<int:conversation_id>/", views.conversation_detail, name="conversation"),
     path("<int:conversation_id>/reply/", views.conversation_reply, name="reply"),
+    # An announcement is one-way: a parent writes to the school about it.
+    path("<int:conversation_id>/write/", views.announcement_answer, name="announcement_answer"),
     path("<int:conversation_id>/staff/", views.conversation_staff_add, name="staff_add"),
     path("pupil/<int:pupil_id>/", views.pupil_messages, name="pupil"),
     path("pupil/<int:pupil_id>/contact/", views.contact_log, name="contact_log"),

@@ -31,11 +31,12 @@ from schoolwindow.core.access import actor_passes, staff_only
 from schoolwindow.core.middleware import client_ip
 from schoolwindow.core.permissions import Actor
 from schoolwindow.engagement.views import RowCache
-from schoolwindow.messaging import forms, selectors, services
+from schoolwindow.messaging import broadcasts, forms, selectors, services
 from schoolwindow.messaging.models import (
     ContactKind,
     ContactOutcome,
     Conversation,
+    ConversationKind,
     Delivery,
     Tone,
 )
@@ -217,6 +218,8 @@ def conversation_context(
         "view": view,
         "items_html": items_html(view.items, family_view=family_view),
         "conversation": conversation,
+        "announcement": conversation.kind == ConversationKind.BROADCAST,
+        "announcement_url": announcement_page(actor, conversation) if not family_view else "",
         "tones": Tone.choices,
         "phrase_picker": phrase_picker_available() and actor.is_staff_member,
         "phrases": phrase_options(conversation.pupil.first_name if conversation.pupil else "")
@@ -224,6 +227,21 @@ def conversation_context(
         else [],
         **extra,
     }
+
+
+def announcement_page(actor: Actor, conversation: Conversation) -> str:
+    """For staff reading an announcement: its page (who it went to), when theirs to see."""
+    if conversation.kind != ConversationKind.BROADCAST:
+        return ""
+    from schoolwindow.messaging.broadcast_views import broadcasts_visible
+
+    found = (
+        broadcasts_visible(actor, conversation.school_id)
+        .filter(messages__conversation=conversation)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return reverse("families:broadcast_detail", args=[found]) if found is not None else ""
 
 
 @messages_user
@@ -248,6 +266,10 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
 def conversation_reply(request: HttpRequest, conversation_id: int) -> HttpResponse:
     actor = actor_of(request)
     conversation = selectors.conversation_get(actor=actor, conversation_id=conversation_id)
+    if conversation.kind == ConversationKind.BROADCAST:
+        # Announcements are one-way: a family answers in their own conversation with the
+        # school (announcement_answer), and staff write a new announcement.
+        raise Http404
     detail = reverse("messaging:conversation", kwargs={"conversation_id": conversation.pk})
     child = conversation.pupil.first_name if conversation.pupil is not None else ""
     if actor.guardian_id is not None:
@@ -303,6 +325,56 @@ def conversation_reply(request: HttpRequest, conversation_id: int) -> HttpRespon
     else:
         flash.success(request, _("Sent."))
     return redirect(f"{detail}#{'reply-heading' if error else 'latest'}")
+
+
+@messages_user
+def announcement_answer(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """A parent writes to the school about an announcement: their words go to the school only,
+    in their own conversation about it (started now, or the one they already have)."""
+    actor = actor_of(request)
+    if actor.guardian_id is None:
+        raise Http404
+    conversation = selectors.conversation_get(actor=actor, conversation_id=conversation_id)
+    copy = selectors.announcement_copy(actor=actor, conversation=conversation)
+    if conversation.kind != ConversationKind.BROADCAST or copy is None:
+        raise Http404
+    assert copy.message.broadcast_id is not None
+    error = ""
+    body = ""
+    if request.method == "POST":
+        form = forms.FamilyReplyForm(request.POST)
+        body = str(request.POST.get("body", ""))[: services.MAX_BODY]
+        if form.is_valid():
+            try:
+                message = broadcasts.announcement_answer(
+                    actor=actor, copy=copy, body=form.cleaned_data["body"]
+                )
+            except services.ContactRestricted:
+                raise Http404 from None
+            except ValueError as problem:
+                error = str(problem)
+            else:
+                flash.success(request, _("Sent. Only the school can read it."))
+                return redirect("messaging:conversation", conversation_id=message.conversation_id)
+        else:
+            error = form_errors(form)
+    else:
+        started = broadcasts.announcement_answer_conversation(
+            broadcast_id=copy.message.broadcast_id, guardian_id=actor.guardian_id
+        )
+        if started is not None:
+            # They wrote about it before: carry on there.
+            return redirect("messaging:conversation", conversation_id=started.pk)
+    school_name = School.objects.filter(pk=conversation.school_id).values_list("name", flat=True)
+    context = {
+        "conversation": conversation,
+        "school_name": school_name.first() or "",
+        "error": error,
+        "body": body,
+    }
+    return render(
+        request, "messaging/announcement_answer.html", context, status=400 if error else 200
+    )
 
 
 @staff_only
@@ -472,7 +544,7 @@ def read_link(request: HttpRequest, token: str) -> HttpResponse:
         .select_related("message__conversation__school", "guardian", "pupil")
         .first()
     )
-    if found is None:
+    if found is None or not selectors.copy_has_reached_family(found):
         return render(request, "messaging/read_link_missing.html", status=404)
     conversation = found.message.conversation
     guardian = found.guardian
@@ -494,14 +566,20 @@ def read_link(request: HttpRequest, token: str) -> HttpResponse:
         if request.method == "POST":
             form = forms.FamilyReplyForm(request.POST)
             if form.is_valid():
-                with transaction.atomic():
-                    services.guardian_message_create(
-                        conversation=conversation,
-                        guardian_id=guardian.pk,
-                        body=services.clean_body(form.cleaned_data["body"]),
-                        actor=system,
-                        replying_to=found,
+                if found.message.broadcast_id is not None:
+                    # An announcement is one-way: the answer goes to the school only.
+                    broadcasts.announcement_answer(
+                        actor=system, copy=found, body=form.cleaned_data["body"]
                     )
+                else:
+                    with transaction.atomic():
+                        services.guardian_message_create(
+                            conversation=conversation,
+                            guardian_id=guardian.pk,
+                            body=services.clean_body(form.cleaned_data["body"]),
+                            actor=system,
+                            replying_to=found,
+                        )
                 return redirect(f"{reverse('messaging:read_link', args=[token])}?sent=1")
             error = form_errors(form)
         else:
@@ -521,6 +599,7 @@ def read_link(request: HttpRequest, token: str) -> HttpResponse:
             "lang": selectors.html_lang(found.language),
             "dir": selectors.text_dir(found.language),
             "sent": request.GET.get("sent") == "1",
+            "announcement": found.message.broadcast_id is not None,
             "error": error,
             "token": token,
             "login_url": f"{reverse('login')}?next="
