@@ -418,10 +418,13 @@ def staff_inbox_rows(conversations: list[Conversation]) -> list[InboxRow]:
             "author_guardian__last_name",
         )
     }
+    # Announcements have no families among their participants, so their thousands of copies
+    # are not read here (their statistics are on the announcement's own page).
     staff_message_ids = [
         c.last_staff_message_id  # type: ignore[attr-defined]
         for c in conversations
         if c.last_staff_message_id  # type: ignore[attr-defined]
+        and c.kind != ConversationKind.BROADCAST
     ]
     copies: dict[tuple[int, int], str] = {}
     for message_id, guardian_id, copy_status in (
