@@ -111,6 +111,20 @@ class Browser:
         return response.status, response.geturl(), response.read().decode()
 
 
+def test_the_built_demo_has_planner_statistics_and_an_empty_write_ahead_log(
+    demo_env: dict[str, str], demo_output: str
+) -> None:
+    """Runs first in this module: nothing has written since the build."""
+    import sqlite3
+
+    path = Path(demo_env["SCHOOLWINDOW_VAR_DIR"]) / "schoolwindow.sqlite3"
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    with sqlite3.connect(path) as db:
+        [(tables,)] = db.execute("SELECT count(DISTINCT tbl) FROM sqlite_stat1").fetchall()
+    assert tables > 10
+
+
 def test_demo_prints_a_log_in_for_every_role(demo_output: str) -> None:
     for role in ("leader", "pastoral", "teacher", "advocate", "flo", "dsl", "office"):
         username, key = printed_login(demo_output, role)
