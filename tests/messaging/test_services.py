@@ -279,3 +279,30 @@ def test_reading_an_announcement_marks_the_signal_of_each_child_it_was_about(
     # One look-up of the family's children, then one update by exact keys.
     assert len(queries) == 2
     assert "LIKE" not in queries[-1]["sql"].upper()
+
+
+def test_queueing_an_announcement_costs_the_same_queries_for_more_families(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from schoolwindow.messaging.broadcasts import broadcast_create, broadcast_queue
+    from schoolwindow.messaging.models import AudienceKind
+    from tests.factories import PupilFactory
+
+    actor = staff_actor(world, "leader")
+
+    def queue_with_more_families(extra: int) -> int:
+        for _ in range(extra):
+            guardian_of(PupilFactory(school=world.secondary), with_login=False)
+        broadcast = broadcast_create(
+            actor=actor,
+            school_id=world.secondary.pk,
+            subject="Sports day",
+            body="Hello families",
+            audience=AudienceKind.SCHOOL,
+        )
+        with CaptureQueriesContext(connection) as queries:
+            broadcast_queue(actor=actor, broadcast=broadcast)
+        return len(queries)
+
+    assert queue_with_more_families(3) == queue_with_more_families(12)

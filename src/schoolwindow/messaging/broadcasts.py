@@ -218,6 +218,7 @@ def broadcast_queue(*, actor: Actor, broadcast: Broadcast) -> int:
         guardians = Guardian.objects.in_bulk(list(audience.guardian_pupils))
         pupils = Pupil.objects.in_bulk([ids[0] for ids in audience.guardian_pupils.values()])
         copies = []
+        released = send_not_before(school_id=locked.school_id, now=now, urgent=locked.urgent)
         for guardian_id, pupil_ids in audience.guardian_pupils.items():
             copy = family_delivery_build(
                 message=message,
@@ -225,6 +226,7 @@ def broadcast_queue(*, actor: Actor, broadcast: Broadcast) -> int:
                 pupil=pupils[pupil_ids[0]],
                 subject=locked.subject,
                 now=now,
+                not_before=released,
             )
             if due is not None and held_until is not None:
                 # Nothing before its time: not in the app, not as a letter to print.

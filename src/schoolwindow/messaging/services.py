@@ -169,7 +169,10 @@ def family_delivery_build(
     now: dt.datetime,
     channel: str | None = None,
     fallback_of: Delivery | None = None,
+    not_before: dt.datetime | None = None,
 ) -> Delivery:
+    """One family copy. `not_before` may be passed in by a caller making thousands of copies of
+    one message, so the school's quiet hours are read once, not once per copy."""
     if channel is None:
         channel, address = channel_for(guardian)
     else:
@@ -201,7 +204,8 @@ def family_delivery_build(
         body=rendering.text,
         translation_method=rendering.method,
         status=status,
-        not_before=send_not_before(school_id=message.school_id, now=now, urgent=message.urgent),
+        not_before=not_before
+        or send_not_before(school_id=message.school_id, now=now, urgent=message.urgent),
         sent_at=sent_at,
         delivered_at=delivered_at,
         idempotency_key=uuid.uuid4().hex,
