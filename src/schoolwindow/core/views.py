@@ -11,7 +11,6 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,18 +21,12 @@ from schoolwindow.core import services
 from schoolwindow.core.access import signed_in
 from schoolwindow.core.forms import CodeForm, LanguageForm, SetPasswordForm
 from schoolwindow.core.models import User
+from schoolwindow.core.requests import safe_next
 from schoolwindow.core.selectors import home_context
 
 PENDING_USER = "two_factor_pending_user"
 PENDING_BACKEND = "two_factor_pending_backend"
 PENDING_NEXT = "two_factor_next"
-
-
-def safe_next(request: HttpRequest, fallback: str = "/") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return fallback
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 from django import forms as django_forms
@@ -22,7 +22,6 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -30,37 +29,16 @@ from django.views.decorators.http import require_POST
 
 from schoolwindow.core.access import actor_passes
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.requests import actor_of, is_htmx, safe_next, wants_fragment
 from schoolwindow.engagement import forms, selectors, services
 from schoolwindow.engagement.models import Flag, FlagOutcome
 from schoolwindow.engagement.rules import RULES
 from schoolwindow.people.selectors import FLAG_LABELS
 
 
-def actor_of(request: HttpRequest) -> Actor:
-    return cast(Actor, request.actor)  # type: ignore[attr-defined]
-
-
 def get_int(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "").strip()
     return int(value) if value.isdigit() and len(value) < 12 else None
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def wants_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted  # type: ignore[union-attr]
-
-
-def safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "") or request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 STATUS_LABELS = {

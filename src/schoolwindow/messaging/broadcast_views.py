@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from schoolwindow.core.access import actor_passes
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.requests import actor_of, school_choice
 from schoolwindow.messaging.broadcasts import BROADCAST_ROLES, broadcast_create, broadcast_queue
 from schoolwindow.messaging.models import (
     Attachment,
@@ -232,21 +233,6 @@ def broadcast_for(actor: Actor, broadcast_id: int) -> Broadcast:
     ):
         raise Http404
     return broadcast
-
-
-def school_choice(request: HttpRequest, allowed: list[int]) -> tuple[School, list[School]]:
-    schools = list(School.objects.filter(pk__in=allowed).order_by("name"))
-    if not schools:
-        raise PermissionDenied
-    wanted = request.GET.get("school", "") or request.POST.get("school", "")
-    for school in schools:
-        if str(school.pk) == wanted:
-            return school, schools
-    return schools[0], schools
-
-
-def actor_of(request: HttpRequest) -> Actor:
-    return cast(Actor, request.actor)  # type: ignore[attr-defined]
 
 
 # --- Statistics ------------------------------------------------------------------------------

@@ -7,8 +7,6 @@ buttons also answer HTMX with just a status line.
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -20,32 +18,13 @@ from django.views.decorators.http import require_POST
 
 from schoolwindow.core.access import actor_passes, staff_only
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.requests import actor_of, is_htmx, school_choice
 from schoolwindow.messaging import letters, nudges, positive, reach
 from schoolwindow.messaging.models import Nudge, NudgeBatch, NudgeBatchStatus
 from schoolwindow.messaging.school_settings import may_change_settings
 from schoolwindow.messaging.services import ContactRestricted
 from schoolwindow.people.models import GuardianLink, Pupil, PupilStatus
 from schoolwindow.schools.models import School
-
-
-def actor_of(request: HttpRequest) -> Actor:
-    return cast(Actor, request.actor)  # type: ignore[attr-defined]
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def school_choice(request: HttpRequest, allowed: list[int]) -> tuple[School, list[School]]:
-    """The school asked for (?school=), else the first the actor works at; 404 if none."""
-    schools = list(School.objects.filter(pk__in=allowed).order_by("name"))
-    if not schools:
-        raise PermissionDenied
-    wanted = request.GET.get("school", "") or request.POST.get("school", "")
-    for school in schools:
-        if str(school.pk) == wanted:
-            return school, schools
-    return schools[0], schools
 
 
 def may_see_unreachable(actor: Actor) -> bool:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from schoolwindow.core.access import actor_passes
-from schoolwindow.messaging.family_views import actor_of, school_choice
+from schoolwindow.core.requests import actor_of, school_choice
 from schoolwindow.messaging.school_settings import (
     FIELDS,
     MessagingSettingsForm,

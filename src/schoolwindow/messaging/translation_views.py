@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import cast
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from schoolwindow.core.access import staff_only
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.requests import actor_of, is_htmx
 from schoolwindow.messaging.phrasebook import (
     CATEGORIES,
     PHRASEBOOK_LANGUAGES,
@@ -35,15 +35,6 @@ LANGUAGES = ("en", *PHRASEBOOK_LANGUAGES)
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 TARGET = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")
 MAX_BODY = 10_000
-
-
-def actor_of(request: HttpRequest) -> Actor:
-    return cast(Actor, request.actor)  # type: ignore[attr-defined]
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted  # type: ignore[union-attr]
 
 
 def param(request: HttpRequest, name: str, limit: int = 100) -> str:

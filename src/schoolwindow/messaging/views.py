@@ -7,7 +7,7 @@ appended to the conversation in place and a contact logged from the watchlist re
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -21,7 +21,6 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,6 +29,7 @@ from django.views.decorators.http import require_POST
 from schoolwindow.core.access import actor_passes, staff_only
 from schoolwindow.core.middleware import client_ip
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.requests import actor_of, is_htmx, safe_next, wants_fragment
 from schoolwindow.engagement.views import RowCache
 from schoolwindow.messaging import broadcasts, forms, selectors, services
 from schoolwindow.messaging.models import (
@@ -47,31 +47,9 @@ from schoolwindow.schools.models import School
 messages_user = actor_passes(selectors.can_use_messages)
 
 
-def actor_of(request: HttpRequest) -> Actor:
-    return cast(Actor, request.actor)  # type: ignore[attr-defined]
-
-
 def get_int(data: Any, name: str) -> int | None:
     value = str(data.get(name, "")).strip()
     return int(value) if value.isdigit() and len(value) < 12 else None
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def wants_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted  # type: ignore[union-attr]
-
-
-def safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "") or request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def form_errors(form: Any) -> str:

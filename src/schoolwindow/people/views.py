@@ -3,8 +3,6 @@ parent, and a parent's "my children". Views parse, call a selector or service, r
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schoolwindow.core.access import actor_passes, signed_in
-from schoolwindow.core.permissions import Actor
+from schoolwindow.core.requests import actor_of, wants_fragment
 from schoolwindow.people import selectors, services
 from schoolwindow.people.models import Role
 
@@ -27,18 +25,9 @@ PROFILE_TEMPLATES = {
 }
 
 
-def actor_of(request: HttpRequest) -> Actor:
-    return cast(Actor, request.actor)  # type: ignore[attr-defined]
-
-
 def get_int(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "").strip()
     return int(value) if value.isdigit() and len(value) < 12 else None
-
-
-def wants_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted  # type: ignore[union-attr]
 
 
 @actor_passes(selectors.can_list_pupils)

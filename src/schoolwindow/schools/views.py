@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,15 +9,12 @@ from django.utils.cache import patch_vary_headers
 
 from schoolwindow.core.access import actor_passes
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.requests import actor_of
 from schoolwindow.people.selectors import can_list_pupils
 from schoolwindow.schools import selectors
 from schoolwindow.schools.models import GroupKind
 
 PAGE_SIZE = 50
-
-
-def actor_of(request: HttpRequest) -> Actor:
-    return cast(Actor, request.actor)  # type: ignore[attr-defined]
 
 
 def sees_schools(actor: Actor) -> bool:
