@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 
@@ -36,7 +37,41 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(demo_logins_text(result))
     if args.no_serve:
         return 0
-    return serve(args.host, args.port, workers=args.workers, threads=args.threads)
+    worker = demo_worker_start()
+    try:
+        return serve(args.host, args.port, workers=args.workers, threads=args.threads)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+
+
+def demo_worker_env(environ: dict[str, str]) -> dict[str, str]:
+    """The demo's worker: without a configured mail server, emails are written to files."""
+    from django.conf import settings
+
+    env = dict(environ)
+    if not env.get("EMAIL_HOST") and not env.get("EMAIL_BACKEND"):
+        env["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
+        env.setdefault("EMAIL_FILE_PATH", str(settings.EMAIL_FILE_PATH))
+    return env
+
+
+def demo_worker_start() -> subprocess.Popen[bytes]:
+    """Send what staff write in the demo (emails to files, texts to the SMS file), beside the
+    server. Without the daily clock: the demo's data is set on its own "today"."""
+    from django.conf import settings
+
+    env = demo_worker_env(dict(os.environ))
+    print(
+        "Messages to families are sent by a worker beside the server: emails are written to "
+        f"{env.get('EMAIL_FILE_PATH', 'your mail server')}, texts to {settings.SMS_FILE_PATH}.",
+        flush=True,
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "schoolwindow.cli", "worker", "--no-scheduler"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -183,3 +183,43 @@ def test_migrations_leave_an_sqlite_database_in_wal_mode(
     assert path.exists()
     mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
+
+
+def test_the_demo_worker_sends_emails_to_files(
+    demo_env: dict[str, str], demo_output: str, tmp_path: Path
+) -> None:
+    from schoolwindow.cli import demo_worker_env
+
+    emails = tmp_path / "emails"
+    env = demo_worker_env({**demo_env, "EMAIL_FILE_PATH": str(emails)})
+    assert env["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
+    # With a mail server configured, the demo's worker uses it.
+    assert "EMAIL_BACKEND" not in demo_worker_env({**demo_env, "EMAIL_HOST": "mail.example"})
+    found = run_cli(
+        "manage",
+        "shell",
+        "-c",
+        "from schoolwindow.schools.models import Group; "
+        "g = Group.objects.filter(kind='registration', school__phase='secondary').first(); "
+        "print(g.school.urn, g.name)",
+        env=demo_env,
+    )
+    urn, group = found.stdout.split()[-2:]
+    queued = run_cli(
+        "broadcast",
+        "--school",
+        urn,
+        "--audience",
+        f"group:{group}",
+        "--subject",
+        "Tomorrow",
+        "--body",
+        "Hello families",
+        "--urgent",
+        env=env,
+    )
+    assert queued.returncode == 0, queued.stderr
+    sent = run_cli("worker", "--until-idle", "--no-scheduler", env=env)
+    assert sent.returncode == 0, sent.stderr
+    written = list(emails.iterdir())
+    assert written and "Subject: Tomorrow" in written[0].read_text()
