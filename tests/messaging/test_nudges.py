@@ -286,3 +286,16 @@ def test_the_friday_job_prepares_batches(world: World, week) -> None:  # type: i
     assert nudges_prepare_task.call("2026-11-20") >= 1
     assert NudgeBatch.objects.get(school=world.secondary).week_starting == MONDAY
     assert not Message.objects.exists()
+
+
+def test_a_parent_finds_the_weekly_summary_choice_in_their_account(world: World) -> None:
+    parent = signed_in_client(world.parent.user)  # type: ignore[arg-type]
+    account = parent.get(reverse("account")).content.decode()
+    opt_out = reverse("families:nudges_opt_out")
+    assert f'href="{opt_out}"' in account
+    parent.post(opt_out, {"summaries": "off"})
+    world.parent.refresh_from_db()
+    assert world.parent.nudges_opt_out
+    # Staff have no weekly-summary choice on their account page.
+    staff = signed_in_client(world.staff["teacher"].user).get(reverse("account"))
+    assert opt_out not in staff.content.decode()
