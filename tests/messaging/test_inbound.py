@@ -266,3 +266,43 @@ def test_strip_quoted_history_and_signatures() -> None:
     assert strip_quoted("OK\n-----Original Message-----\nFrom: school") == "OK"
     assert strip_quoted("Sure\n\nOn Mon, 23 Nov 2026, School <a@b.c>\nwrote:\n> x") == "Sure"
     assert strip_quoted("Tak\nW dniu 23.11.2026 o 12:00, Szkoła pisze napisał:\n> x") == "Tak"
+
+
+def test_poll_imap_stores_each_unseen_reply_once_and_marks_it_seen(
+    world: World, conversation: Conversation, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    import argparse
+
+    from schoolwindow.messaging.commands import poll_imap_from_cli
+    from tests.messaging.imap_server import Mailbox, imap_server
+
+    delivery = copy_to_parent(world, conversation)
+    box = Mailbox(user="replies", password="s3cret")
+    box.messages.append(plain_reply(delivery.reply_token, "We read together tonight."))
+    box.messages.append(plain_reply("no-such-token", "Hello?", message_id="<r2@mail.example>"))
+    monkeypatch.setenv("IMAP_PASSWORD", "s3cret")
+
+    with imap_server(box) as port:
+        args = argparse.Namespace(
+            host="127.0.0.1",
+            port=port,
+            user="replies",
+            password_env="IMAP_PASSWORD",
+            folder="INBOX",
+            no_ssl=True,
+        )
+        assert poll_imap_from_cli(args) == 0
+        assert "2 messages received from INBOX, 0 left for later" in capsys.readouterr().out
+        assert box.seen == {1, 2}
+        replies = Message.objects.filter(conversation=conversation, author_guardian=world.parent)
+        assert [reply.body for reply in replies] == ["We read together tonight."]
+
+        # The next poll finds nothing new and stores nothing twice.
+        assert poll_imap_from_cli(args) == 0
+        assert "0 messages received" in capsys.readouterr().out
+        assert replies.count() == 1
+
+        # A wrong password is a temporary failure for cron to retry, not a crash.
+        monkeypatch.setenv("IMAP_PASSWORD", "wrong")
+        assert poll_imap_from_cli(args) == 75
+    assert "LOGOUT" in box.commands
