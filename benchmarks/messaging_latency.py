@@ -30,7 +30,7 @@ import json, sys
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from schoolwindow.core.permissions import actor_for
+from schoolwindow.people.actors import actor_for
 from schoolwindow.messaging import services
 from schoolwindow.messaging.models import Conversation, Delivery, Message
 from schoolwindow.messaging.selectors import PAGE_SIZE

@@ -10,6 +10,7 @@ ensure_python_env
 
 echo "== ruff"; uv run --frozen ruff check src tests benchmarks; uv run --frozen ruff format --check src tests benchmarks
 echo "== mypy"; uv run --frozen mypy
+echo "== layers"; uv run --frozen lint-imports --no-cache
 echo "== migrations"; uv run --frozen python manage.py makemigrations --check --dry-run
 echo "== translations"; scripts/check-translations.sh
 

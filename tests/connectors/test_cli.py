@@ -23,7 +23,7 @@ def test_it_imports_and_prints_a_summary(capsys: pytest.CaptureFixture[str]) -> 
     assert "class enrolments" in out
     assert Pupil.objects.count() == 4
     event = AuditEvent.objects.get(action="import.oneroster")
-    assert event.actor_label == "system"
+    assert event.actor_label == "system (command line import)"
     assert event.detail["counts"]["pupils"]["created"] == 4
 
 

@@ -97,7 +97,7 @@ def test_parent_invitation_sets_a_password_once() -> None:
     pupil = PupilFactory()
     guardian = guardian_of(pupil, with_login=False)
     office = staff_member(pupil.school, Role.OFFICE)
-    from schoolwindow.core.permissions import actor_for
+    from schoolwindow.people.actors import actor_for
 
     link = guardian_invitation_create(actor=actor_for(office.user), guardian=guardian)
     assert len(mail.outbox) == 1

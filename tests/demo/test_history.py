@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from schoolwindow.core.models import User
-from schoolwindow.core.permissions import Actor, actor_for
+from schoolwindow.core.permissions import Actor
 from schoolwindow.demo.builder import demo_build
 from schoolwindow.demo.calendars import DEMO_TODAY, HISTORY_START
 from schoolwindow.demo.history import SCRIPTED_PUPILS
@@ -48,6 +48,7 @@ from schoolwindow.messaging.models import (
     NudgeBatchStatus,
     Participant,
 )
+from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import Guardian, GuardianLink, Pupil
 from schoolwindow.schools.calendar import school_days
 from schoolwindow.schools.models import School

@@ -16,10 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from schoolwindow.audit.models import AuditEvent
-from schoolwindow.core.permissions import actor_for
 from schoolwindow.engagement import services
 from schoolwindow.engagement.flags import flags_evaluate
 from schoolwindow.engagement.models import Flag, FlagEvent, FlagStatus
+from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import AdvocateAssignment, Pupil, Role, Staff
 from schoolwindow.schools.models import School
 from tests.engagement.helpers_flags import (

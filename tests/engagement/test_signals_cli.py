@@ -39,7 +39,10 @@ def test_import_prints_counts_and_builds_the_daily_facts(tmp_path, capsys):
         2,
         1,
     )
-    assert AuditEvent.objects.get(action="import.signals.attendance").actor_label == "system"
+    assert (
+        AuditEvent.objects.get(action="import.signals.attendance").actor_label
+        == "system (command line)"
+    )
 
 
 def test_bad_data_exits_2_naming_line_and_field(tmp_path, capsys):

@@ -17,9 +17,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from schoolwindow.core.models import AccountKind
-from schoolwindow.core.permissions import Actor, actor_for
+from schoolwindow.core.permissions import Actor
 from schoolwindow.messaging import services
 from schoolwindow.messaging.models import Conversation
+from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import Guardian, Pupil
 from tests.conftest import signed_in_client
 from tests.factories import UserFactory

@@ -14,7 +14,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from schoolwindow.core.permissions import actor_for
 from schoolwindow.messaging.broadcast_views import broadcast_stats, video_url
 from schoolwindow.messaging.broadcasts import broadcast_create, broadcast_queue
 from schoolwindow.messaging.models import (
@@ -26,6 +25,7 @@ from schoolwindow.messaging.models import (
     DeliveryStatus,
     MessagingSettings,
 )
+from schoolwindow.people.actors import actor_for
 from tests.conftest import signed_in_client
 from tests.factories import PupilFactory, guardian_of
 from tests.world import ALL_ROLES, STAFF_ROLES, World, build_world

@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 
 from schoolwindow.audit.models import AuditEvent
-from schoolwindow.core.permissions import actor_for
 from schoolwindow.messaging.inbound import email_receive, strip_quoted
 from schoolwindow.messaging.models import (
     Conversation,
@@ -20,6 +19,7 @@ from schoolwindow.messaging.models import (
     MessagingSettings,
 )
 from schoolwindow.messaging.services import conversation_start
+from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import Channel, GuardianLink
 from tests.world import World, build_world
 

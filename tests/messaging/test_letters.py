@@ -11,10 +11,10 @@ import pytest
 from django.urls import reverse
 
 from schoolwindow.audit.models import AuditEvent
-from schoolwindow.core.permissions import actor_for
 from schoolwindow.messaging.letters import letters_html, letters_waiting
 from schoolwindow.messaging.models import Delivery, DeliveryStatus, MessagingSettings
 from schoolwindow.messaging.services import conversation_start
+from schoolwindow.people.actors import actor_for
 from tests.conftest import signed_in_client
 from tests.factories import PupilFactory, guardian_of
 from tests.world import World, build_world

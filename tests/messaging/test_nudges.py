@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from schoolwindow.audit.models import AuditEvent
-from schoolwindow.core.permissions import actor_for
 from schoolwindow.core.scheduler import JOBS
 from schoolwindow.engagement.models import (
     AttendanceMark,
@@ -35,6 +34,7 @@ from schoolwindow.messaging.nudges import (
     nudges_prepare,
     nudges_prepare_task,
 )
+from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import Enrolment, Guardian
 from tests.conftest import signed_in_client
 from tests.factories import PupilFactory, guardian_of

@@ -15,7 +15,6 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from schoolwindow.audit.models import AuditEvent
-from schoolwindow.core.permissions import actor_for
 from schoolwindow.messaging.broadcasts import broadcast_create, broadcast_queue
 from schoolwindow.messaging.models import (
     Attachment,
@@ -29,6 +28,7 @@ from schoolwindow.messaging.outbox import (
     outbox_drain,
 )
 from schoolwindow.messaging.services import conversation_start, guardian_message_create
+from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import Channel, GuardianLink
 from tests.factories import PupilFactory, guardian_of
 from tests.messaging.outbox_support import SmtpSink

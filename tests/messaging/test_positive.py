@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from schoolwindow.core.permissions import actor_for
 from schoolwindow.messaging.models import (
     ContactKind,
     ContactLog,
@@ -31,6 +30,7 @@ from schoolwindow.messaging.positive import (
     praise_phrases,
     praise_send,
 )
+from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import Enrolment
 from schoolwindow.schools.models import AcademicYear, Term
 from tests.conftest import signed_in_client

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from schoolwindow.core.permissions import actor_for
 from schoolwindow.messaging.models import Delivery, DeliveryStatus, MessagingSettings
 from schoolwindow.messaging.reach import unreachable_families
 from schoolwindow.messaging.services import conversation_start
+from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import Channel
 from tests.conftest import signed_in_client
 from tests.factories import PupilFactory, guardian_of

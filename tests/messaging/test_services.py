@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from schoolwindow.audit.models import AuditEvent
-from schoolwindow.core.permissions import actor_for
 from schoolwindow.engagement.models import FamilyMessage
 from schoolwindow.messaging.models import (
     ContactKind,
@@ -28,6 +27,7 @@ from schoolwindow.messaging.services import (
     conversation_start,
     message_post,
 )
+from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import GuardianLink
 from tests.factories import guardian_of
 from tests.world import World, build_world

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from schoolwindow.core.permissions import actor_for
 from schoolwindow.messaging.channels.sms import phone_normalise
 from schoolwindow.messaging.models import (
     Conversation,
@@ -30,6 +29,7 @@ from schoolwindow.messaging.models import (
 )
 from schoolwindow.messaging.outbox import outbox_drain
 from schoolwindow.messaging.services import conversation_start
+from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import Channel, GuardianLink
 from tests.world import World, build_world
 

@@ -21,7 +21,6 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from schoolwindow.core.permissions import actor_for
 from schoolwindow.messaging.models import Delivery, Message, MessagingSettings
 from schoolwindow.messaging.phrasebook import (
     ALLOWED_FIELDS,
@@ -47,6 +46,7 @@ from schoolwindow.messaging.translation import (
     render_for_family,
     translate_to_english,
 )
+from schoolwindow.people.actors import actor_for
 from tests.conftest import signed_in_client
 from tests.world import World, build_world
 

@@ -4,33 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 
 from schoolwindow.audit.models import AuditEvent
+from schoolwindow.core.capabilities import SAFEGUARDING
 from schoolwindow.core.permissions import Actor
-from schoolwindow.people.models import GuardianLink, Role
+from schoolwindow.core.policy import policy_for
 from schoolwindow.schools.models import School
 
 
-def audit_scope(actor: Actor) -> Q:
-    """Events of the actor's DSL schools, and events about guardians of those schools' pupils.
-
-    Guardians belong to the trust, so their events carry no school: they are matched through
-    the guardian's links to pupils of the DSL's schools.
-    """
-    schools = actor.schools_with_role(Role.DSL)
-    if not schools:
-        raise PermissionDenied
-    guardian_ids = (
-        GuardianLink.objects.filter(school_id__in=schools)
-        .annotate(guardian_key=Cast("guardian_id", CharField()))
-        .values("guardian_key")
-    )
-    return Q(school_id__in=schools) | Q(
-        school__isnull=True, object_type="people.Guardian", object_id__in=guardian_ids
-    )
+def audit_events_visible(*, actor: Actor) -> QuerySet[AuditEvent]:
+    """The events the actor may read; the policy refuses anyone who is no school's DSL."""
+    return policy_for(AuditEvent).visible(actor)
 
 
 def audit_event_list(
@@ -42,7 +27,7 @@ def audit_event_list(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> QuerySet[AuditEvent]:
-    events = AuditEvent.objects.filter(audit_scope(actor))
+    events = audit_events_visible(actor=actor)
     if school_id is not None:
         events = events.filter(school_id=school_id)
     if action:
@@ -58,7 +43,7 @@ def audit_event_list(
 
 def audit_action_choices(*, actor: Actor) -> list[str]:
     return list(
-        AuditEvent.objects.filter(audit_scope(actor))
+        audit_events_visible(actor=actor)
         .order_by("action")
         .values_list("action", flat=True)
         .distinct()
@@ -67,7 +52,7 @@ def audit_action_choices(*, actor: Actor) -> list[str]:
 
 def audit_school_choices(*, actor: Actor) -> list[tuple[int, str]]:
     return list(
-        School.objects.filter(pk__in=actor.schools_with_role(Role.DSL))
+        School.objects.filter(pk__in=actor.schools_where(SAFEGUARDING))
         .order_by("name")
         .values_list("pk", "name")
     )

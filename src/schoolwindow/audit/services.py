@@ -28,7 +28,9 @@ def audit_record(
         school_id=school_id,
         trust_id=trust_id,
         actor=user,
-        actor_label=(user.get_full_name() or user.username) if user else "system",
+        actor_label=(user.get_full_name() or user.username)
+        if user
+        else (f"system ({actor.system_label})" if actor.system_label else "system"),
         action=action,
         object_type=target._meta.label if target is not None else "",
         object_id=str(target.pk) if target is not None else "",

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from schoolwindow.audit import selectors
 from schoolwindow.core.access import actor_passes
-from schoolwindow.core.permissions import Actor
-from schoolwindow.people.models import Role
+from schoolwindow.core.capabilities import SAFEGUARDING
+from schoolwindow.core.requests import SchoolWindowRequest
 
 PAGE_SIZE = 50
 
@@ -24,9 +23,9 @@ def parse_date(value: str) -> dt.date | None:
         return None
 
 
-@actor_passes(lambda actor: actor.has_any_role(Role.DSL))
-def audit_log(request: HttpRequest) -> HttpResponse:
-    actor = cast(Actor, request.actor)  # type: ignore[attr-defined]
+@actor_passes(lambda actor: actor.can_anywhere(SAFEGUARDING))
+def audit_log(request: SchoolWindowRequest) -> HttpResponse:
+    actor = request.actor
     schools = selectors.audit_school_choices(actor=actor)
     school = request.GET.get("school", "").strip()
     school_id = int(school) if school in {str(pk) for pk, _name in schools} else None

@@ -1,8 +1,8 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("schoolwindow.core.urls")),
-    path("schools/", include("schoolwindow.schools.urls")),
+    path("", include("schoolwindow.accounts.urls")),
+    path("schools/", include("schoolwindow.people.roster_urls")),
     path("pupils/", include("schoolwindow.people.urls")),
     path("imports/", include("schoolwindow.connectors.urls")),
     path("audit/", include("schoolwindow.audit.urls")),

@@ -18,15 +18,17 @@ from schoolwindow.connectors.models import ImportKind, ImportRun, ImportStatus
 from schoolwindow.connectors.oneroster.importer import oneroster_import
 from schoolwindow.connectors.plaincsv.importer import pupils_csv_import
 from schoolwindow.connectors.progress import STAGE_FINISHED, Progress, RunProgress
-from schoolwindow.connectors.selectors import IMPORT_ROLES
 from schoolwindow.connectors.summary import ImportSummary
-from schoolwindow.core.permissions import Actor, actor_for
+from schoolwindow.core.capabilities import IMPORT_ROSTERS
+from schoolwindow.core.permissions import Actor, system_actor
+from schoolwindow.people.actors import actor_for
 from schoolwindow.schools.models import School
 
 logger = logging.getLogger(__name__)
 
 UPLOAD_SUFFIXES = {ImportKind.ONEROSTER: ".zip", ImportKind.CSV: ".csv"}
-SYSTEM = Actor(user=None)
+# Imports run from the command line have no person behind them in the app.
+SYSTEM = system_actor("command line import")
 
 
 def roster_import(
@@ -74,7 +76,7 @@ def import_run_create(
     *, actor: Actor, school: School, kind: str, upload: UploadedFile, dry_run: bool
 ) -> ImportRun:
     """Keep the uploaded file, record the run and queue it for the worker (after commit)."""
-    actor.require_role(school.pk, *IMPORT_ROLES)
+    actor.require(IMPORT_ROSTERS, school.pk)
     name = Path(upload.name or "upload").name
     suffix = UPLOAD_SUFFIXES[ImportKind(kind)]
     if not name.lower().endswith(suffix):

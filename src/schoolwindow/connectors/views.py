@@ -19,6 +19,7 @@ from schoolwindow.connectors.progress import (
 )
 from schoolwindow.connectors.summary import OUTCOMES, ImportSummary
 from schoolwindow.core.access import actor_passes
+from schoolwindow.core.requests import actor_of
 
 may_import = actor_passes(selectors.actor_can_import)
 
@@ -32,7 +33,7 @@ STAGE_WORDS = {
 
 @may_import
 def import_list(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = actor_of(request)
     form = ImportUploadForm(
         request.POST or None,
         request.FILES or None,
@@ -54,14 +55,14 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 @may_import
 def import_detail(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = selectors.import_run_get(actor=request.actor, run_id=run_id)  # type: ignore[attr-defined]
+    run = selectors.import_run_get(actor=actor_of(request), run_id=run_id)
     return render(request, "connectors/import_detail.html", progress_context(run))
 
 
 @may_import
 def import_progress(request: HttpRequest, run_id: int) -> HttpResponse:
     """The fragment the detail page polls every second until the run has finished."""
-    run = selectors.import_run_get(actor=request.actor, run_id=run_id)  # type: ignore[attr-defined]
+    run = selectors.import_run_get(actor=actor_of(request), run_id=run_id)
     return render(request, "connectors/_import_progress.html", progress_context(run))
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.requests import actor_of
 
 View = Callable[..., HttpResponse]
 
@@ -43,7 +44,7 @@ def actor_passes(test: Callable[[Actor], bool]) -> Callable[[View], View]:
         @signed_in
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not test(request.actor):  # type: ignore[attr-defined]
+            if not test(actor_of(request)):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -1,22 +1,27 @@
-"""The one permission layer: who is acting, and which records they may see.
+"""Who is acting. Every selector and service takes an Actor.
 
-Every selector and service takes an Actor. An Actor is built once per request from the
-user's linked records, so permission checks cost no extra queries on the hot path.
+An Actor is built once per request (by `people.actors.actor_for`, which knows where staff roles,
+guardians and pupils are stored) from the user's linked records, so permission checks cost no
+extra queries on the hot path. What an Actor may do at a school is asked by capability
+(`core/capabilities.py`); which records it may see is asked of the policy for that kind of record
+(`core/policy.py`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from schoolwindow.core.models import AccountKind, User
-from schoolwindow.people.models import Role
-
-# Roles that see every pupil of their school (the basic record, never the DSL-only facts).
-WHOLE_SCHOOL_ROLES = frozenset({Role.LEADER, Role.PASTORAL, Role.DSL, Role.OFFICE, Role.FLO})
-STAFF_ROLES = frozenset(Role)
+from schoolwindow.core.capabilities import (
+    SAFEGUARDING,
+    SEE_CASELOAD,
+    SEE_OWN_CLASSES,
+    SEE_WHOLE_SCHOOL,
+    Capability,
+)
+from schoolwindow.core.errors import Refused
+from schoolwindow.core.models import User
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,9 @@ class Actor:
     # Where the request came from, for the audit log.
     ip_address: str | None = None
     user_agent: str = ""
+    # Work with no person behind it (a job, the outbox, an import run by the clock) says so in
+    # the audit log under this name.
+    system_label: str = ""
 
     @property
     def is_authenticated(self) -> bool:
@@ -65,26 +73,38 @@ class Actor:
     def has_role(self, school_id: int, *roles: str) -> bool:
         return bool(self.roles_at(school_id) & set(roles))
 
+    def can(self, capability: Capability, school_id: int) -> bool:
+        """May this actor do `capability` at this school?"""
+        return bool(self.roles_at(school_id) & capability.roles)
+
+    def can_anywhere(self, capability: Capability) -> bool:
+        return any(held & capability.roles for held in self.school_roles.values())
+
+    def schools_where(self, capability: Capability) -> list[int]:
+        """The schools where this actor may do `capability`."""
+        return [sid for sid, held in self.school_roles.items() if held & capability.roles]
+
+    def require(self, capability: Capability, school_id: int) -> None:
+        if not self.can(capability, school_id):
+            raise Refused
+
+    def is_dsl_at(self, school_id: int) -> bool:
+        return self.can(SAFEGUARDING, school_id)
+
+    # TODO(messaging-split): the two below go once messaging asks by capability and policy.
     def has_any_role(self, *roles: str) -> bool:
         return any(self.has_role(school_id, *roles) for school_id in self.school_roles)
 
     def schools_with_role(self, *roles: str) -> list[int]:
         return [sid for sid, held in self.school_roles.items() if held & set(roles)]
 
-    def is_dsl_at(self, school_id: int) -> bool:
-        return self.has_role(school_id, Role.DSL)
-
-    def require_role(self, school_id: int, *roles: str) -> None:
-        if not self.has_role(school_id, *roles):
-            raise PermissionDenied
-
     def pupil_scope(self) -> Q:
         """A filter on Pupil that keeps exactly the pupils this actor may see."""
         scope = Q(pk__in=[])
-        whole = self.schools_with_role(*WHOLE_SCHOOL_ROLES)
+        whole = self.schools_where(SEE_WHOLE_SCHOOL)
         if whole:
             scope |= Q(school_id__in=whole)
-        teaching = [sid for sid in self.schools_with_role(Role.TEACHER) if sid not in whole]
+        teaching = [sid for sid in self.schools_where(SEE_OWN_CLASSES) if sid not in whole]
         if teaching:
             staff = [self.staff_ids[sid] for sid in teaching]
             scope |= Q(
@@ -92,7 +112,7 @@ class Actor:
                 enrolments__active=True,
                 enrolments__group__teaching_assignments__staff_id__in=staff,
             )
-        advocating = [sid for sid in self.schools_with_role(Role.ADVOCATE) if sid not in whole]
+        advocating = [sid for sid in self.schools_where(SEE_CASELOAD) if sid not in whole]
         if advocating:
             staff = [self.staff_ids[sid] for sid in advocating]
             scope |= Q(
@@ -116,41 +136,6 @@ class Actor:
 ANONYMOUS = Actor(user=None)
 
 
-def actor_for(user: User | None, *, ip_address: str | None = None, user_agent: str = "") -> Actor:
-    """Build the Actor for a user with a few small queries."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Actor(user=None, ip_address=ip_address, user_agent=user_agent)
-    from schoolwindow.people.models import Guardian, Pupil, StaffRole, TrustOfficer
-
-    # Each kind of account is linked to one kind of record, so one query builds the Actor.
-    school_roles: dict[int, set[str]] = {}
-    staff_ids: dict[int, int] = {}
-    trusts: list[tuple[int, bool]] = []
-    guardian_id = None
-    pupil_id = None
-    if user.kind == AccountKind.STAFF:
-        for school_id, staff_id, role in StaffRole.objects.filter(
-            staff__user=user, staff__active=True
-        ).values_list("school_id", "staff_id", "role"):
-            school_roles.setdefault(school_id, set()).add(role)
-            staff_ids[school_id] = staff_id
-    elif user.kind == AccountKind.TRUST:
-        trusts = list(
-            TrustOfficer.objects.filter(user=user).values_list("trust_id", "pupil_access")
-        )
-    elif user.kind == AccountKind.GUARDIAN:
-        guardian_id = Guardian.objects.filter(user=user).values_list("pk", flat=True).first()
-    elif user.kind == AccountKind.PUPIL:
-        pupil_id = Pupil.objects.filter(user=user).values_list("pk", flat=True).first()
-    return Actor(
-        user=user,
-        kind=user.kind,
-        school_roles={sid: frozenset(roles) for sid, roles in school_roles.items()},
-        staff_ids=staff_ids,
-        guardian_id=guardian_id,
-        pupil_id=pupil_id,
-        trust_ids=frozenset(tid for tid, _ in trusts),
-        trust_pupil_access=frozenset(tid for tid, granted in trusts if granted),
-        ip_address=ip_address,
-        user_agent=user_agent[:300],
-    )
+def system_actor(label: str) -> Actor:
+    """The actor for work no person triggered; audit rows name `label` instead of a person."""
+    return Actor(user=None, system_label=label)

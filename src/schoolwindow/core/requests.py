@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from schoolwindow.core.models import User
 from schoolwindow.core.permissions import Actor
-from schoolwindow.schools.models import School
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+
+class SchoolWindowRequest(HttpRequest):
+    """A request as our middleware leaves it: who is acting, and whether HTMX asked.
+
+    Views annotate `request: SchoolWindowRequest` (or call `actor_of`) instead of casting.
+    `user` is the signed-in User on the views behind `signed_in`; elsewhere it may be anonymous.
+    """
+
+    actor: Actor
+    user: User
+    htmx: HtmxDetails
 
 
 def actor_of(request: HttpRequest) -> Actor:
-    return cast(Actor, request.actor)  # type: ignore[attr-defined]
+    return cast(SchoolWindowRequest, request).actor
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The signed-in user, on a view behind `signed_in`."""
+    user = request.user
+    if not isinstance(user, User):
+        raise TypeError("signed_in_user() is only for views behind signed_in")
+    return user
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -23,7 +45,9 @@ def is_htmx(request: HttpRequest) -> bool:
 def wants_fragment(request: HttpRequest) -> bool:
     """An HTMX request for part of the page (not a history restore or a boosted link)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted  # type: ignore[union-attr]
+    if not htmx:
+        return False
+    return not htmx.history_restore_request and not htmx.boosted
 
 
 def safe_next(request: HttpRequest, fallback: str = "/") -> str:
@@ -34,15 +58,3 @@ def safe_next(request: HttpRequest, fallback: str = "/") -> str:
     ):
         return target
     return fallback
-
-
-def school_choice(request: HttpRequest, allowed: list[int]) -> tuple[School, list[School]]:
-    """The school asked for (?school=), else the first the actor works at; 403 if none."""
-    schools = list(School.objects.filter(pk__in=allowed).order_by("name"))
-    if not schools:
-        raise PermissionDenied
-    wanted = request.GET.get("school", "") or request.POST.get("school", "")
-    for school in schools:
-        if str(school.pk) == wanted:
-            return school, schools
-    return schools[0], schools

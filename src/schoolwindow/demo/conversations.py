@@ -51,7 +51,7 @@ from django.utils import timezone
 
 from schoolwindow.audit.services import audit_record
 from schoolwindow.core.models import User
-from schoolwindow.core.permissions import Actor, actor_for
+from schoolwindow.core.permissions import Actor
 from schoolwindow.demo.calendars import DEMO_TODAY
 from schoolwindow.demo.logins import LOGIN_USERNAMES
 from schoolwindow.engagement.models import (
@@ -92,6 +92,7 @@ from schoolwindow.messaging.services import (
     message_post,
     participant_staff_add,
 )
+from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import (
     AdvocateAssignment,
     Channel,

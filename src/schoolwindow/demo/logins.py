@@ -16,8 +16,8 @@ from django.db.models import Count
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from schoolwindow.accounts.services import totp_secret_for_display
 from schoolwindow.core.models import User
-from schoolwindow.core.services import totp_secret_for_display
 from schoolwindow.people.models import Guardian, GuardianLink, Pupil, Staff, TrustOfficer
 from schoolwindow.schools.models import School, Trust
 

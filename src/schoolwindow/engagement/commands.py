@@ -70,7 +70,7 @@ def signals_import_from_cli(args: argparse.Namespace) -> int:
     from schoolwindow.audit.services import audit_record
     from schoolwindow.connectors.errors import DataImportError
     from schoolwindow.core.db import database_analyze
-    from schoolwindow.core.permissions import Actor
+    from schoolwindow.core.permissions import system_actor
     from schoolwindow.engagement.facts import pupil_days_recompute
     from schoolwindow.engagement.signals import signals_import
     from schoolwindow.schools.models import School
@@ -96,7 +96,7 @@ def signals_import_from_cli(args: argparse.Namespace) -> int:
             f"Daily facts: {rows:,} pupil-days of {names[school_id]}, {span.first} to {span.last}."
         )
         audit_record(
-            actor=Actor(user=None),
+            actor=system_actor("command line"),
             action=f"import.signals.{summary.kind}",
             school_id=school_id,
             detail={
@@ -155,7 +155,7 @@ def xapi_key_create_from_cli(args: argparse.Namespace) -> int:
     from django.db import transaction
 
     from schoolwindow.audit.services import audit_record
-    from schoolwindow.core.permissions import Actor
+    from schoolwindow.core.permissions import system_actor
     from schoolwindow.engagement.models import XapiSource
     from schoolwindow.engagement.xapi import XAPI_VERSION, xapi_source_create
     from schoolwindow.schools.models import School
@@ -175,7 +175,7 @@ def xapi_key_create_from_cli(args: argparse.Namespace) -> int:
         return EXIT_BAD_DATA
     with transaction.atomic():
         source, secret = xapi_source_create(school=school, name=name)
-        audit_record(actor=Actor(user=None), action="xapi.key_create", target=source)
+        audit_record(actor=system_actor("command line"), action="xapi.key_create", target=source)
     print(f"xAPI key for {name!r} at {school.name} ({school.urn})")
     print(f"  key id:  {source.key_id}")
     print(f"  secret:  {secret}")

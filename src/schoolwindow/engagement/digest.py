@@ -23,9 +23,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from schoolwindow.core.capabilities import MORNING_DIGEST
 from schoolwindow.engagement.models import DigestSent, Flag, FlagStatus
 from schoolwindow.engagement.rules import reason_text, risk_label
-from schoolwindow.people.models import AdvocateAssignment, Role, Staff, StaffRole
+from schoolwindow.people.models import AdvocateAssignment, Staff, StaffRole
 from schoolwindow.schools.calendar import school_days
 from schoolwindow.schools.models import School
 
@@ -132,9 +133,9 @@ def school_digest_send(*, school: School, on_date: dt.date, previous: dt.date) -
         return 0
     by_pupil = {change.flag.pupil_id: change for change in changes}
     pastoral = set(
-        StaffRole.objects.filter(school=school, role=Role.PASTORAL, staff__active=True).values_list(
-            "staff_id", flat=True
-        )
+        StaffRole.objects.filter(
+            school=school, role__in=list(MORNING_DIGEST), staff__active=True
+        ).values_list("staff_id", flat=True)
     )
     caseloads: dict[int, set[int]] = {}
     for staff_id, pupil_id in AdvocateAssignment.objects.filter(

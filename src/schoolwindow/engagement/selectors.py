@@ -30,7 +30,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from schoolwindow.core.capabilities import (
+    CHANGE_EARLY_WARNING,
+    SEE_CASELOAD,
+    USE_WATCHLIST,
+    WHOLE_SCHOOL_PASTORAL,
+)
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.policy import Policy, policy_for
 from schoolwindow.engagement import charts
 from schoolwindow.engagement.facts import pupil_day_series
 from schoolwindow.engagement.models import (
@@ -57,37 +64,30 @@ from schoolwindow.people.models import (
     AdvocateAssignment,
     Enrolment,
     Pupil,
-    Role,
     StaffRole,
     TeachingAssignment,
 )
 from schoolwindow.people.selectors import FLAG_FILTERS
 from schoolwindow.schools.models import Group, GroupKind, School, Term, YearGroup
 
-# Roles that see and act on every flag of their school.
-FLAG_WHOLE_ROLES = (Role.PASTORAL, Role.LEADER, Role.DSL, Role.FLO)
-# Roles that may open the watchlist at all (advocates and teachers see their own pupils).
-FLAG_VIEW_ROLES = (*FLAG_WHOLE_ROLES, Role.ADVOCATE, Role.TEACHER)
-# Roles that may change a school's rule thresholds.
-SETTINGS_ROLES = (Role.LEADER, Role.PASTORAL, Role.DSL)
 PAGE_SIZE = 50
 STATUSES = ("open", "snoozed", "resolved", "all")
 
 
 def can_use_watchlist(actor: Actor) -> bool:
-    return actor.has_any_role(*FLAG_VIEW_ROLES)
+    return actor.can_anywhere(USE_WATCHLIST)
 
 
 def can_change_rules(actor: Actor) -> bool:
-    return actor.has_any_role(*SETTINGS_ROLES)
+    return actor.can_anywhere(CHANGE_EARLY_WARNING)
 
 
 def flag_actor(actor: Actor) -> Actor:
     """The actor as far as flags go: staff roles that may see flags, nothing else."""
     roles = {
-        school_id: held & frozenset(FLAG_VIEW_ROLES)
+        school_id: held & USE_WATCHLIST.roles
         for school_id, held in actor.school_roles.items()
-        if held & frozenset(FLAG_VIEW_ROLES)
+        if held & USE_WATCHLIST.roles
     }
     # A new Actor (request.actor is a lazy wrapper, which dataclasses.replace refuses).
     return Actor(
@@ -103,20 +103,41 @@ def flag_actor(actor: Actor) -> Actor:
 def flag_scope(actor: Actor) -> Q:
     """A filter on Flag keeping exactly the flags this actor may see."""
     scoped = flag_actor(actor)
-    whole = scoped.schools_with_role(*FLAG_WHOLE_ROLES)
+    whole = scoped.schools_where(WHOLE_SCHOOL_PASTORAL)
     scope = Q(school_id__in=whole) if whole else Q(pk__in=[])
     partial = {sid: roles for sid, roles in scoped.school_roles.items() if sid not in whole}
     if partial:
         narrow = dataclasses.replace(scoped, school_roles=partial)
         scope |= Q(
             school_id__in=list(partial),
-            pupil_id__in=Pupil.objects.filter(narrow.pupil_scope()).values("pk"),
+            pupil_id__in=Pupil.objects.filter(policy_for(Pupil).scope(narrow)).values("pk"),
         )
     return scope
 
 
+class FlagPolicy(Policy[Flag]):
+    """Whole-school pastoral roles see every flag of their school; teachers and advocates the
+    flags of pupils they may see. Triage is for whole-school roles and the pupil's advocate."""
+
+    model = Flag
+
+    def scope(self, actor: Actor) -> Q:
+        return flag_scope(actor)
+
+    def may(self, actor: Actor, action: str, record: Flag) -> bool:
+        if action == TRIAGE:
+            return can_triage(actor, record)
+        if action == NOTE:
+            return can_note(actor, record)
+        return super().may(actor, action, record)
+
+
+TRIAGE = "triage"
+NOTE = "note"
+
+
 def flags_visible(*, actor: Actor) -> QuerySet[Flag]:
-    return Flag.objects.filter(flag_scope(actor))
+    return policy_for(Flag).visible(actor)
 
 
 def advocate_staff_ids(flag: Flag | FlagInfo) -> set[int]:
@@ -129,16 +150,16 @@ def advocate_staff_ids(flag: Flag | FlagInfo) -> set[int]:
 
 def can_triage(actor: Actor, flag: Flag | FlagInfo) -> bool:
     """Assign, snooze, resolve and reopen: whole-school roles, or the pupil's own advocate."""
-    if actor.has_role(flag.school_id, *FLAG_WHOLE_ROLES):
+    if actor.can(WHOLE_SCHOOL_PASTORAL, flag.school_id):
         return True
-    if not actor.has_role(flag.school_id, Role.ADVOCATE):
+    if not actor.can(SEE_CASELOAD, flag.school_id):
         return False
     return actor.staff_ids.get(flag.school_id) in advocate_staff_ids(flag)
 
 
 def can_note(actor: Actor, flag: Flag | FlagInfo) -> bool:
     """Add a note or log a contact: anyone who may see the flag (the view checked that)."""
-    return actor.has_role(flag.school_id, *FLAG_VIEW_ROLES)
+    return actor.can(USE_WATCHLIST, flag.school_id)
 
 
 # --- The watchlist -------------------------------------------------------------------------
@@ -523,7 +544,7 @@ def assignable_staff(school_ids: Iterable[int]) -> dict[int, list[tuple[int, str
     out: dict[int, dict[int, str]] = {}
     for role in (
         StaffRole.objects.filter(
-            school_id__in=list(school_ids), role__in=FLAG_WHOLE_ROLES, staff__active=True
+            school_id__in=list(school_ids), role__in=list(WHOLE_SCHOOL_PASTORAL), staff__active=True
         )
         .select_related("staff")
         .order_by("staff__last_name", "staff__first_name", "staff_id")
@@ -555,7 +576,7 @@ def watch_rows(
     infos = [f if isinstance(f, FlagInfo) else FlagInfo.from_values(f) for f in flags]
     if not infos:
         return []
-    partial = any(not actor.has_role(flag.school_id, *FLAG_WHOLE_ROLES) for flag in infos)
+    partial = any(not actor.can(WHOLE_SCHOOL_PASTORAL, flag.school_id) for flag in infos)
     attach_row_extras(infos, advocates=partial)
     labels = [(attribute, str(label)) for attribute, label in CONTACT_LABELS]
     since = previous_weekday(today)
@@ -730,7 +751,7 @@ def watchlist_options(*, actor: Actor, school_id: int | None) -> WatchlistOption
         .values_list("code", "name")
     ):
         years.setdefault(code, name)
-    whole = [sid for sid in scoped.schools_with_role(*FLAG_WHOLE_ROLES) if sid in in_schools]
+    whole = [sid for sid in scoped.schools_where(WHOLE_SCHOOL_PASTORAL) if sid in in_schools]
     taught = TeachingAssignment.objects.filter(
         school_id__in=in_schools, staff_id__in=list(scoped.staff_ids.values())
     ).values("group_id")
@@ -761,11 +782,11 @@ class RuleSettingView:
 
 
 def rule_settings_schools(*, actor: Actor) -> list[School]:
-    return list(School.objects.filter(pk__in=actor.schools_with_role(*SETTINGS_ROLES)))
+    return list(School.objects.filter(pk__in=actor.schools_where(CHANGE_EARLY_WARNING)))
 
 
 def rule_settings_get(*, actor: Actor, school_id: int) -> list[RuleSettingView]:
-    if not actor.has_role(school_id, *SETTINGS_ROLES):
+    if not actor.can(CHANGE_EARLY_WARNING, school_id):
         raise Http404
     stored = {
         rule: (enabled, params)

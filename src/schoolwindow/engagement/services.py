@@ -2,8 +2,8 @@
 flag's history (FlagEvent) and the audit row in one transaction.
 
 The view has already fetched the flag through `selectors.flag_get`, so the actor may see it;
-here we check that they may also *act* (PermissionDenied otherwise) and that the action makes
-sense (ValueError with a message for people otherwise).
+here we check that they may also *act* (Refused otherwise) and that the action makes
+sense (Invalid with a message for people otherwise).
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwindow.audit.services import audit_record
+from schoolwindow.core.capabilities import CHANGE_EARLY_WARNING, WHOLE_SCHOOL_PASTORAL
+from schoolwindow.core.errors import Invalid, Refused
 from schoolwindow.core.permissions import Actor
 from schoolwindow.engagement.models import (
     Flag,
@@ -29,8 +30,6 @@ from schoolwindow.engagement.models import (
 )
 from schoolwindow.engagement.rules import RULES_BY_KEY, rule_config
 from schoolwindow.engagement.selectors import (
-    FLAG_WHOLE_ROLES,
-    SETTINGS_ROLES,
     advocate_staff_ids,
     can_note,
     can_triage,
@@ -41,9 +40,21 @@ MAX_SNOOZE_DAYS = 90
 MAX_NOTE = 4000
 
 
+# What a triage action checks before it changes the flag.
+FLAG_STATE_FIELDS = ("status", "outcome", "resolved_at", "snoozed_until", "assigned_to_id")
+
+
+def flag_lock(flag: Flag) -> None:
+    """Lock the flag's row and read its current state into `flag` (inside a transaction), so a
+    check is made on what is in the database now, not on what the page loaded."""
+    current = Flag.objects.select_for_update().values(*FLAG_STATE_FIELDS).get(pk=flag.pk)
+    for name, value in current.items():
+        setattr(flag, name, value)
+
+
 def require_triage(actor: Actor, flag: Flag) -> None:
     if not can_triage(actor, flag):
-        raise PermissionDenied
+        raise Refused
 
 
 def flag_event_add(
@@ -65,7 +76,7 @@ def assignable(flag: Flag, staff_id: int) -> Staff | None:
     if staff is None:
         return None
     whole = StaffRole.objects.filter(
-        staff=staff, school_id=flag.school_id, role__in=FLAG_WHOLE_ROLES
+        staff=staff, school_id=flag.school_id, role__in=list(WHOLE_SCHOOL_PASTORAL)
     ).exists()
     if whole or staff.pk in advocate_staff_ids(flag):
         return staff
@@ -79,8 +90,12 @@ def flag_assign(*, actor: Actor, flag: Flag, staff_id: int | None) -> Flag:
     if staff_id is not None:
         staff = assignable(flag, staff_id)
         if staff is None:
-            raise ValueError(_("That person cannot take this flag: choose someone from the list."))
+            raise Invalid(
+                _("That person cannot take this flag: choose someone from the list."),
+                field="staff",
+            )
     with transaction.atomic():
+        flag_lock(flag)
         flag.assigned_to = staff
         flag.save(update_fields=["assigned_to", "updated_at"])
         flag_event_add(
@@ -102,9 +117,9 @@ def flag_assign(*, actor: Actor, flag: Flag, staff_id: int | None) -> Flag:
 def flag_note_add(*, actor: Actor, flag: Flag, note: str, contact: bool = False) -> FlagEvent:
     """A note on the flag, or (contact=True) a record of contact with the family."""
     if not can_note(actor, flag):
-        raise PermissionDenied
+        raise Refused
     if not note.strip():
-        raise ValueError(_("Write a few words first."))
+        raise Invalid(_("Write a few words first."), field="note")
     with transaction.atomic():
         event = flag_event_add(
             actor=actor,
@@ -127,13 +142,16 @@ def flag_snooze(
     """Hide the flag until a date; it comes back then, or at once if a new reason appears."""
     require_triage(actor, flag)
     today = today or timezone.localdate()
-    if flag.status == FlagStatus.RESOLVED:
-        raise ValueError(_("This flag is resolved. Reopen it first."))
     if until <= today:
-        raise ValueError(_("Choose a date after today."))
+        raise Invalid(_("Choose a date after today."), field="until")
     if until > today + dt.timedelta(days=MAX_SNOOZE_DAYS):
-        raise ValueError(_("Snooze for at most %(days)d days.") % {"days": MAX_SNOOZE_DAYS})
+        raise Invalid(
+            _("Snooze for at most %(days)d days.") % {"days": MAX_SNOOZE_DAYS}, field="until"
+        )
     with transaction.atomic():
+        flag_lock(flag)
+        if flag.status == FlagStatus.RESOLVED:
+            raise Invalid(_("This flag is resolved. Reopen it first."))
         flag.status = FlagStatus.SNOOZED
         flag.snoozed_until = until
         flag.save(update_fields=["status", "snoozed_until", "updated_at"])
@@ -149,10 +167,11 @@ def flag_snooze(
 def flag_resolve(*, actor: Actor, flag: Flag, outcome: str, note: str = "") -> Flag:
     require_triage(actor, flag)
     if outcome not in FlagOutcome.values:
-        raise ValueError(_("Choose what the outcome was."))
-    if flag.status == FlagStatus.RESOLVED:
-        raise ValueError(_("This flag is already resolved."))
+        raise Invalid(_("Choose what the outcome was."), field="outcome")
     with transaction.atomic():
+        flag_lock(flag)
+        if flag.status == FlagStatus.RESOLVED:
+            raise Invalid(_("This flag is already resolved."))
         flag.status = FlagStatus.RESOLVED
         flag.outcome = outcome
         flag.resolved_at = timezone.now()
@@ -167,10 +186,11 @@ def flag_resolve(*, actor: Actor, flag: Flag, outcome: str, note: str = "") -> F
 
 def flag_reopen(*, actor: Actor, flag: Flag, note: str = "") -> Flag:
     require_triage(actor, flag)
-    if flag.status != FlagStatus.RESOLVED:
-        raise ValueError(_("This flag is still open."))
     try:
         with transaction.atomic():
+            flag_lock(flag)
+            if flag.status != FlagStatus.RESOLVED:
+                raise Invalid(_("This flag is still open."))
             flag.status = FlagStatus.OPEN
             flag.outcome = ""
             flag.resolved_at = None
@@ -179,9 +199,7 @@ def flag_reopen(*, actor: Actor, flag: Flag, note: str = "") -> Flag:
             audit_record(actor=actor, action="flag.reopened", target=flag)
     except IntegrityError:
         flag.refresh_from_db()
-        raise ValueError(
-            _("This pupil already has an open flag: add to that one instead.")
-        ) from None
+        raise Invalid(_("This pupil already has an open flag: add to that one instead.")) from None
     return flag
 
 
@@ -195,8 +213,8 @@ def rule_settings_update(
 
     Returns the keys of the rules that changed.
     """
-    if not actor.has_role(school_id, *SETTINGS_ROLES):
-        raise PermissionDenied
+    if not actor.can(CHANGE_EARLY_WARNING, school_id):
+        raise Refused
     stored = {setting.rule: setting for setting in RuleSetting.objects.filter(school_id=school_id)}
     before = rule_config(
         {key: (setting.enabled, setting.params) for key, setting in stored.items()}

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from schoolwindow.core.access import actor_passes
 from schoolwindow.core.permissions import Actor
-from schoolwindow.core.requests import actor_of, school_choice
+from schoolwindow.core.requests import actor_of
 from schoolwindow.messaging.broadcasts import BROADCAST_ROLES, broadcast_create, broadcast_queue
 from schoolwindow.messaging.models import (
     Attachment,
@@ -45,6 +45,7 @@ from schoolwindow.messaging.models import (
 from schoolwindow.messaging.services import URGENT_ROLES
 from schoolwindow.people.models import Pupil, PupilStatus, TeachingAssignment
 from schoolwindow.schools.models import Group, School, YearGroup
+from schoolwindow.schools.requests import school_choice
 
 MB = 1024 * 1024
 VIDEO_SALT = "messaging.broadcast-video"

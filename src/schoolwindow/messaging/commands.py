@@ -26,7 +26,8 @@ def cli_actor(school_id: int, username: str | None) -> Any:
     and the audit log records the system as the one who sent it.
     """
     from schoolwindow.core.models import User
-    from schoolwindow.core.permissions import Actor, actor_for
+    from schoolwindow.core.permissions import Actor
+    from schoolwindow.people.actors import actor_for
     from schoolwindow.people.models import StaffRole
 
     if username:

@@ -18,13 +18,14 @@ from django.views.decorators.http import require_POST
 
 from schoolwindow.core.access import actor_passes, staff_only
 from schoolwindow.core.permissions import Actor
-from schoolwindow.core.requests import actor_of, is_htmx, school_choice
+from schoolwindow.core.requests import actor_of, is_htmx
 from schoolwindow.messaging import letters, nudges, positive, reach
 from schoolwindow.messaging.models import Nudge, NudgeBatch, NudgeBatchStatus
 from schoolwindow.messaging.school_settings import may_change_settings
 from schoolwindow.messaging.services import ContactRestricted
 from schoolwindow.people.models import GuardianLink, Pupil, PupilStatus
 from schoolwindow.schools.models import School
+from schoolwindow.schools.requests import school_choice
 
 
 def may_see_unreachable(actor: Actor) -> bool:
@@ -137,7 +138,7 @@ def _praise_post(request: HttpRequest, *, allowed_pupils: dict[int, Pupil]) -> H
 
 @staff_only
 def praise_group(request: HttpRequest, group_id: int) -> HttpResponse:
-    from schoolwindow.schools.selectors import group_class_list
+    from schoolwindow.people.rosters import group_class_list
 
     class_list = group_class_list(actor=actor_of(request), group_id=group_id)  # 404 if unseen
     pupils = [member.pupil for member in class_list.members]

@@ -31,7 +31,8 @@ from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from schoolwindow.core.permissions import WHOLE_SCHOOL_ROLES, Actor
+from schoolwindow.core.capabilities import SEE_WHOLE_SCHOOL
+from schoolwindow.core.permissions import Actor
 from schoolwindow.messaging import services
 from schoolwindow.messaging.models import (
     Broadcast,
@@ -203,7 +204,7 @@ def staff_inbox(*, actor: Actor, filters: InboxFilters) -> QuerySet[Conversation
         last_staff_message_id=last_message_subquery(author_staff__isnull=False),
     )
     if filters.scope == "all":
-        whole = actor.schools_with_role(*WHOLE_SCHOOL_ROLES)
+        whole = actor.schools_where(SEE_WHOLE_SCHOOL)
         visible = Q(my_participant=True)
         if whole:
             visible |= Q(school_id__in=whole)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from schoolwindow.core.access import actor_passes
-from schoolwindow.core.requests import actor_of, school_choice
+from schoolwindow.core.requests import actor_of
 from schoolwindow.messaging.school_settings import (
     FIELDS,
     MessagingSettingsForm,
@@ -18,6 +18,7 @@ from schoolwindow.messaging.school_settings import (
     messaging_settings_update,
     settings_schools,
 )
+from schoolwindow.schools.requests import school_choice
 
 
 @actor_passes(may_change_settings)

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class PeopleConfig(AppConfig):
     name = "schoolwindow.people"
     label = "people"
+
+    def ready(self) -> None:
+        from schoolwindow.people.policies import register_people_policies
+
+        # Models are only importable once the registry is ready, hence here and not at the top.
+        register_people_policies()

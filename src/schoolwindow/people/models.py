@@ -11,15 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    LEADER = "leader", _("School leader")
-    PASTORAL = "pastoral", _("Pastoral lead")
-    TEACHER = "teacher", _("Teacher")
-    ADVOCATE = "advocate", _("Advocate")
-    FLO = "flo", _("Family liaison officer")
-    DSL = "dsl", _("Designated safeguarding lead")
-    OFFICE = "office", _("Office")
+from schoolwindow.core.capabilities import Role
 
 
 class SendStatus(models.TextChoices):

@@ -15,12 +15,20 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from schoolwindow.audit.services import audit_record
-from schoolwindow.core.permissions import WHOLE_SCHOOL_ROLES, Actor
+from schoolwindow.core.capabilities import (
+    INVITE_PARENTS,
+    SAFEGUARDING,
+    SEE_OWN_CLASSES,
+    SEE_WHOLE_SCHOOL,
+)
+from schoolwindow.core.errors import NotFound
+from schoolwindow.core.permissions import Actor
+from schoolwindow.core.policy import policy_for
+from schoolwindow.people.contact import contactable_links, may_contact, restricted_links
 from schoolwindow.people.models import (
     AdvocateAssignment,
     Enrolment,
@@ -28,13 +36,12 @@ from schoolwindow.people.models import (
     GuardianLink,
     Pupil,
     PupilStatus,
-    Role,
     SafeguardingStatus,
     SendStatus,
     TeachingAssignment,
 )
-from schoolwindow.people.services import INVITING_ROLES
 from schoolwindow.schools.models import Group, GroupKind, School, YearGroup
+from schoolwindow.schools.selectors import groups_visible
 
 PAGE_SIZE = 50
 
@@ -94,7 +101,7 @@ def language_name(code: str) -> str:
 
 def pupils_visible(*, actor: Actor) -> QuerySet[Pupil]:
     """Every pupil the actor may see. A subquery, so joins in the scope never duplicate rows."""
-    return Pupil.objects.filter(pk__in=Pupil.objects.filter(actor.pupil_scope()).values("pk"))
+    return Pupil.objects.filter(pk__in=policy_for(Pupil).visible(actor).values("pk"))
 
 
 def staff_actor(actor: Actor) -> Actor:
@@ -121,9 +128,7 @@ def open_guardian_links_prefetch() -> Prefetch:
     """Guardian links that staff may use to reach a family; the reason is never loaded."""
     return Prefetch(
         "guardian_links",
-        queryset=GuardianLink.objects.filter(contact_restricted=False)
-        .defer("restriction_reason")
-        .select_related("guardian"),
+        queryset=contactable_links().select_related("guardian"),
         to_attr="open_links",
     )
 
@@ -190,8 +195,6 @@ class PupilListOptions:
 
 def pupil_list_options(*, actor: Actor, school_id: int | None = None) -> PupilListOptions:
     """Choices for the pupil list filters: schools, year groups and classes the actor may use."""
-    from schoolwindow.schools.selectors import groups_visible
-
     school_ids = set(actor.school_ids)
     schools = School.objects.filter(
         Q(pk__in=list(school_ids)) | Q(trust_id__in=list(actor.trust_pupil_access))
@@ -241,7 +244,7 @@ def pupil_get(*, actor: Actor, pupil_id: int) -> Pupil:
         .first()
     )
     if pupil is None:
-        raise Http404
+        raise NotFound
     return pupil
 
 
@@ -309,9 +312,9 @@ def guardian_entry(link: GuardianLink, *, with_reason: bool, can_invite: bool) -
         relationship=str(link.get_relationship_display()),
         parental_responsibility=link.parental_responsibility,
         lives_with_pupil=link.lives_with_pupil,
-        restricted=link.contact_restricted,
+        restricted=not may_contact(link),
     )
-    if link.contact_restricted:
+    if not may_contact(link):
         if with_reason:
             return dataclasses.replace(base, restriction_reason=link.restriction_reason)
         return base
@@ -356,12 +359,12 @@ def pupil_groups(*, actor: Actor, pupil: Pupil) -> list[GroupEntry]:
         teachers.setdefault(assignment.group_id, []).append(assignment.staff.display_name)
         teacher_staff.setdefault(assignment.group_id, set()).add(assignment.staff_id)
     whole = (
-        actor.has_role(pupil.school_id, *WHOLE_SCHOOL_ROLES)
+        actor.can(SEE_WHOLE_SCHOOL, pupil.school_id)
         or pupil.school.trust_id in actor.trust_pupil_access
     )
     my_staff_id = (
         actor.staff_ids.get(pupil.school_id)
-        if actor.has_role(pupil.school_id, Role.TEACHER)
+        if actor.can(SEE_OWN_CLASSES, pupil.school_id)
         else None
     )
     return [
@@ -388,7 +391,9 @@ def pupil_siblings(*, actor: Actor, pupil: Pupil, guardian_ids: list[int]) -> li
             status=PupilStatus.ACTIVE,
         )
         .select_related("school", "year_group")
-        .annotate(visible=Exists(Pupil.objects.filter(actor.pupil_scope(), pk=OuterRef("pk"))))
+        .annotate(
+            visible=Exists(Pupil.objects.filter(policy_for(Pupil).scope(actor), pk=OuterRef("pk")))
+        )
         .order_by("date_of_birth", "legal_first_name")
     )
     return [
@@ -421,10 +426,7 @@ def pupil_profile_get(*, actor: Actor, pupil_id: int) -> PupilProfile:
     ]
     if mode == "guardian" and actor.guardian_id is not None:
         own = (
-            GuardianLink.objects.filter(
-                pupil=pupil, guardian_id=actor.guardian_id, contact_restricted=False
-            )
-            .defer("restriction_reason")
+            contactable_links(pupil=pupil, guardian_id=actor.guardian_id)
             .select_related("guardian")
             .first()
         )
@@ -438,7 +440,7 @@ def staff_profile(*, actor: Actor, pupil: Pupil) -> PupilProfile:
     links = GuardianLink.objects.filter(pupil=pupil).select_related("guardian")
     if not is_dsl:
         links = links.defer("restriction_reason")
-    can_invite = actor.has_role(pupil.school_id, *INVITING_ROLES)
+    can_invite = actor.can(INVITE_PARENTS, pupil.school_id)
     links_list = list(links.order_by("contact_priority", "pk"))
     family = [
         guardian_entry(link, with_reason=is_dsl, can_invite=can_invite) for link in links_list
@@ -450,7 +452,7 @@ def staff_profile(*, actor: Actor, pupil: Pupil) -> PupilProfile:
         .order_by("started")
     ]
     # Siblings through a restricted guardian are left out: that link is the DSL's business.
-    guardian_ids = [link.guardian_id for link in links_list if not link.contact_restricted]
+    guardian_ids = [link.guardian_id for link in links_list if may_contact(link)]
     profile = PupilProfile(
         pupil=pupil,
         mode="staff",
@@ -467,7 +469,7 @@ def staff_profile(*, actor: Actor, pupil: Pupil) -> PupilProfile:
         target=pupil,
         trust_id=pupil.school.trust_id,
     )
-    restricted = [link.guardian_id for link in links_list if link.contact_restricted]
+    restricted = [link.guardian_id for link in links_list if not may_contact(link)]
     if is_dsl and restricted:
         # One row per view, however many restrictions, so the page's query count stays fixed.
         audit_record(
@@ -495,11 +497,11 @@ def pupil_safeguarding_get(*, actor: Actor, pupil_id: int) -> SafeguardingView:
     """Child-in-need / child-protection status and contact restrictions. DSL only, audited."""
     pupil = (
         Pupil.objects.select_related("school", "year_group")
-        .filter(pk=pupil_id, school_id__in=actor.schools_with_role(Role.DSL))
+        .filter(pk=pupil_id, school_id__in=actor.schools_where(SAFEGUARDING))
         .first()
     )
     if pupil is None:
-        raise Http404
+        raise NotFound
     status = SafeguardingStatus.objects.filter(pupil=pupil).first()
     restrictions = [
         dataclasses.replace(
@@ -508,7 +510,7 @@ def pupil_safeguarding_get(*, actor: Actor, pupil_id: int) -> SafeguardingView:
             email=link.guardian.email,
             phone=link.guardian.phone,
         )
-        for link in GuardianLink.objects.filter(pupil=pupil, contact_restricted=True)
+        for link in restricted_links(pupil=pupil)
         .select_related("guardian")
         .order_by("contact_priority", "pk")
     ]
@@ -527,13 +529,13 @@ def pupil_safeguarding_get(*, actor: Actor, pupil_id: int) -> SafeguardingView:
 
 def guardian_get_for_invitation(*, actor: Actor, guardian_id: int) -> Guardian:
     """A guardian of a pupil at a school where the actor may send invitations; else 404."""
-    schools = actor.schools_with_role(*INVITING_ROLES)
+    schools = actor.schools_where(INVITE_PARENTS)
     guardian = Guardian.objects.filter(
         pk=guardian_id,
         pk__in=GuardianLink.objects.filter(school_id__in=schools).values("guardian_id"),
     ).first()
     if guardian is None:
-        raise Http404
+        raise NotFound
     return guardian
 
 
@@ -549,12 +551,7 @@ def guardian_children_list(*, actor: Actor) -> list[ChildSummary]:
     if actor.guardian_id is None:
         return []
     links = (
-        GuardianLink.objects.filter(
-            guardian_id=actor.guardian_id,
-            contact_restricted=False,
-            pupil__status=PupilStatus.ACTIVE,
-        )
-        .defer("restriction_reason")
+        contactable_links(guardian_id=actor.guardian_id, pupil__status=PupilStatus.ACTIVE)
         .select_related("pupil", "pupil__school", "pupil__year_group")
         .prefetch_related(
             Prefetch(

@@ -7,7 +7,6 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -15,12 +14,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schoolwindow.audit.services import audit_record
+from schoolwindow.core.capabilities import INVITE_PARENTS
+from schoolwindow.core.errors import Invalid, Refused
 from schoolwindow.core.models import AccountKind, User
 from schoolwindow.core.permissions import Actor
-from schoolwindow.people.models import Guardian, GuardianInvitation, Role
+from schoolwindow.people.contact import contactable, restricted
+from schoolwindow.people.models import Guardian, GuardianInvitation
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
-INVITING_ROLES = (Role.OFFICE, Role.LEADER, Role.FLO, Role.PASTORAL, Role.DSL)
 
 
 def token_hash(token: str) -> str:
@@ -30,16 +31,19 @@ def token_hash(token: str) -> str:
 def guardian_invitation_create(*, actor: Actor, guardian: Guardian) -> str:
     """Email a guardian a link to set their password. Returns the link (shown to staff once)."""
     school_ids = set(guardian.links.values_list("school_id", flat=True))
-    if not any(actor.has_role(school_id, *INVITING_ROLES) for school_id in school_ids):
-        raise PermissionDenied
+    if not any(actor.can(INVITE_PARENTS, school_id) for school_id in school_ids):
+        raise Refused
     if not guardian.email:
-        raise ValueError(_("This parent or carer has no email address."))
+        raise Invalid(_("This parent or carer has no email address."), field="email")
     if (
-        guardian.links.filter(contact_restricted=True).exists()
-        and not guardian.links.filter(contact_restricted=False).exists()
+        guardian.links.filter(restricted()).exists()
+        and not guardian.links.filter(contactable()).exists()
     ):
         audit_record(actor=actor, action="guardian.invitation_refused_restricted", target=guardian)
-        raise PermissionDenied(_("This parent or carer must not be contacted."))
+        raise Refused(
+            _("%(name)s must not be contacted, so no invitation was sent. Speak to the DSL.")
+            % {"name": guardian.display_name}
+        )
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         GuardianInvitation.objects.create(
@@ -99,7 +103,7 @@ def guardian_invitation_accept(*, invitation: GuardianInvitation, password: str)
     guardian.user = user
     guardian.save(update_fields=["user"])
     GuardianInvitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
-    from schoolwindow.core.permissions import actor_for
+    from schoolwindow.people.actors import actor_for
 
     audit_record(actor=actor_for(user), action="guardian.invitation_accepted", target=guardian)
     return user

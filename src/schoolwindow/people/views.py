@@ -4,19 +4,21 @@ parent, and a parent's "my children". Views parse, call a selector or service, r
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schoolwindow.core.access import actor_passes, signed_in
+from schoolwindow.core.capabilities import INVITE_PARENTS, SAFEGUARDING
+from schoolwindow.core.errors import attempt
+from schoolwindow.core.panels import PUPIL_PAGE
 from schoolwindow.core.requests import actor_of, wants_fragment
 from schoolwindow.people import selectors, services
-from schoolwindow.people.models import Role
 
 PROFILE_TEMPLATES = {
     "staff": "people/pupil_detail.html",
@@ -74,36 +76,26 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
 def pupil_detail(request: HttpRequest, pupil_id: int) -> HttpResponse:
     actor = actor_of(request)
     profile = selectors.pupil_profile_get(actor=actor, pupil_id=pupil_id)
-    context: dict[str, object] = {"profile": profile}
-    if profile.mode == "staff":
-        from schoolwindow.engagement.selectors import pupil_timeline_get
-
-        context["timeline"] = pupil_timeline_get(actor=actor, pupil=profile.pupil)
+    panels = [
+        render_to_string(panel.template, panel.context, request)
+        for panel in PUPIL_PAGE.shown(actor=actor, subject=profile.pupil, mode=profile.mode)
+    ]
+    context = {"profile": profile, "panels": panels}
     return render(request, PROFILE_TEMPLATES[profile.mode], context)
 
 
-@actor_passes(lambda actor: actor.has_any_role(Role.DSL))
+@actor_passes(lambda actor: actor.can_anywhere(SAFEGUARDING))
 def pupil_safeguarding(request: HttpRequest, pupil_id: int) -> HttpResponse:
     view = selectors.pupil_safeguarding_get(actor=actor_of(request), pupil_id=pupil_id)
     return render(request, "people/pupil_safeguarding.html", {"view": view})
 
 
-@actor_passes(lambda actor: actor.has_any_role(*services.INVITING_ROLES))
+@actor_passes(lambda actor: actor.can_anywhere(INVITE_PARENTS))
 @require_POST
 def guardian_invite(request: HttpRequest, guardian_id: int) -> HttpResponse:
     actor = actor_of(request)
     guardian = selectors.guardian_get_for_invitation(actor=actor, guardian_id=guardian_id)
-    try:
-        services.guardian_invitation_create(actor=actor, guardian=guardian)
-    except ValueError as error:
-        messages.error(request, str(error))
-    except PermissionDenied:
-        messages.error(
-            request,
-            _("%(name)s must not be contacted, so no invitation was sent. Speak to the DSL.")
-            % {"name": guardian.display_name},
-        )
-    else:
+    if attempt(request, services.guardian_invitation_create, actor=actor, guardian=guardian):
         messages.success(
             request,
             _("We have emailed %(name)s a link to set up their account (it works for 14 days).")

@@ -17,12 +17,13 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from schoolwindow.core import services
+from schoolwindow.accounts import services
+from schoolwindow.accounts.forms import CodeForm, LanguageForm, SetPasswordForm
+from schoolwindow.accounts.selectors import home_context
 from schoolwindow.core.access import signed_in
-from schoolwindow.core.forms import CodeForm, LanguageForm, SetPasswordForm
 from schoolwindow.core.models import User
-from schoolwindow.core.requests import safe_next
-from schoolwindow.core.selectors import home_context
+from schoolwindow.core.requests import actor_of, safe_next, signed_in_user
+from schoolwindow.people import services as people_services
 
 PENDING_USER = "two_factor_pending_user"
 PENDING_BACKEND = "two_factor_pending_backend"
@@ -46,7 +47,7 @@ def login_password(request: HttpRequest) -> HttpResponse:
         request.session[PENDING_NEXT] = safe_next(request)
         has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         return redirect("login_verify" if has_device else "login_setup")
-    return render(request, "core/login.html", {"form": form, "next": safe_next(request, "")})
+    return render(request, "accounts/login.html", {"form": form, "next": safe_next(request, "")})
 
 
 def pending_user(request: HttpRequest) -> User | None:
@@ -83,7 +84,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             if allowed
             else _("Too many wrong codes. Wait a minute and try again."),
         )
-    return render(request, "core/login_verify.html", {"form": form})
+    return render(request, "accounts/login_verify.html", {"form": form})
 
 
 def login_setup(request: HttpRequest) -> HttpResponse:
@@ -110,7 +111,7 @@ def login_setup(request: HttpRequest) -> HttpResponse:
     secret = services.totp_secret_for_display(device)
     return render(
         request,
-        "core/login_setup.html",
+        "accounts/login_setup.html",
         {"form": form, "qr_svg": mark_safe(qr_svg), "secret": secret},
     )
 
@@ -123,21 +124,21 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 def home(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = actor_of(request)
     if actor.is_guardian and not actor.is_staff_member:
         return redirect("my_children")
     if actor.is_pupil:
         return redirect("pupil_detail", pupil_id=actor.pupil_id)
     context: dict[str, Any] = home_context(actor=actor)
-    return render(request, "core/home.html", context)
+    return render(request, "accounts/home.html", context)
 
 
 @signed_in
 def account(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     return render(
         request,
-        "core/account.html",
+        "accounts/account.html",
         {
             "language_form": LanguageForm(initial={"language": translation.get_language()}),
             "password_form": PasswordChangeForm(user),
@@ -149,17 +150,17 @@ def account(request: HttpRequest) -> HttpResponse:
 @signed_in
 @require_POST
 def password_change(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     form = PasswordChangeForm(user, request.POST)
     if form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
-        services.password_changed(actor=request.actor)  # type: ignore[attr-defined]
+        services.password_changed(actor=actor_of(request))
         messages.success(request, _("Your password has been changed."))
         return redirect("account")
     return render(
         request,
-        "core/account.html",
+        "accounts/account.html",
         {
             "language_form": LanguageForm(initial={"language": translation.get_language()}),
             "password_form": form,
@@ -184,11 +185,9 @@ def language_set(request: HttpRequest) -> HttpResponse:
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    from schoolwindow.people import services as people_services
-
     invitation = people_services.guardian_invitation_find(token=token)
     if invitation is None:
-        return render(request, "core/invitation_invalid.html", status=404)
+        return render(request, "accounts/invitation_invalid.html", status=404)
     form = SetPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = people_services.guardian_invitation_accept(
@@ -197,4 +196,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to School Window. Your password is set."))
         return redirect("my_children")
-    return render(request, "core/invitation_accept.html", {"form": form, "invitation": invitation})
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+    )

@@ -1,4 +1,5 @@
-"""School and class pages. Views parse, call a selector, render."""
+"""School and class pages (they show pupils, so they live with people). Views parse, call a
+selector, render."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from schoolwindow.core.access import actor_passes
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.requests import actor_of
+from schoolwindow.people import rosters
 from schoolwindow.people.selectors import can_list_pupils
 from schoolwindow.schools import selectors
 from schoolwindow.schools.models import GroupKind
@@ -23,14 +25,14 @@ def sees_schools(actor: Actor) -> bool:
 
 @actor_passes(sees_schools)
 def school_list(request: HttpRequest) -> HttpResponse:
-    summaries = selectors.school_list(actor=actor_of(request))
-    return render(request, "schools/school_list.html", {"summaries": summaries})
+    summaries = rosters.school_list(actor=actor_of(request))
+    return render(request, "people/school_list.html", {"summaries": summaries})
 
 
 @actor_passes(sees_schools)
 def school_detail(request: HttpRequest, school_id: int) -> HttpResponse:
-    overview = selectors.school_overview(actor=actor_of(request), school_id=school_id)
-    return render(request, "schools/school_detail.html", {"overview": overview})
+    overview = rosters.school_overview(actor=actor_of(request), school_id=school_id)
+    return render(request, "people/school_detail.html", {"overview": overview})
 
 
 @actor_passes(can_list_pupils)
@@ -55,7 +57,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
         "show_school": len(options["schools"]) > 1,
     }
     htmx = getattr(request, "htmx", None)
-    template = "schools/group_list.html"
+    template = "people/group_list.html"
     if htmx and not htmx.history_restore_request and not htmx.boosted:
         template += "#results"
     response = render(request, template, context)
@@ -65,5 +67,5 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 @actor_passes(can_list_pupils)
 def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
-    class_list = selectors.group_class_list(actor=actor_of(request), group_id=group_id)
-    return render(request, "schools/group_detail.html", {"class_list": class_list})
+    class_list = rosters.group_class_list(actor=actor_of(request), group_id=group_id)
+    return render(request, "people/group_detail.html", {"class_list": class_list})

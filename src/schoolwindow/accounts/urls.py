@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schoolwindow.core import views
+from schoolwindow.accounts import views
 
 urlpatterns = [
     path("", views.home, name="home"),

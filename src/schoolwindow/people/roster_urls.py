@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schoolwindow.schools import views
+from schoolwindow.people import roster_views as views
 
 urlpatterns = [
     path("", views.school_list, name="school_list"),

@@ -8,7 +8,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from schoolwindow.audit.services import audit_record
 from schoolwindow.core.middleware import client_ip
 from schoolwindow.core.models import User
-from schoolwindow.core.permissions import Actor, actor_for
+from schoolwindow.core.permissions import Actor
+from schoolwindow.people.actors import actor_for
 
 
 def totp_secret_for_display(device: TOTPDevice) -> str:

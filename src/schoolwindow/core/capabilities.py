@@ -1,0 +1,127 @@
+"""Staff roles, and the role sets named once by what they allow (capabilities).
+
+A module never lists roles to decide who may do something: it asks the Actor whether it has a
+capability at a school (`actor.can(MESSAGE_ANY_FAMILY, school_id)`). Changing who may do what
+is an edit here, in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("School leader")
+    PASTORAL = "pastoral", _("Pastoral lead")
+    TEACHER = "teacher", _("Teacher")
+    ADVOCATE = "advocate", _("Advocate")
+    FLO = "flo", _("Family liaison officer")
+    DSL = "dsl", _("Designated safeguarding lead")
+    OFFICE = "office", _("Office")
+
+
+@dataclass(frozen=True)
+class Capability:
+    """Something staff may do at a school, and the roles that may do it there."""
+
+    name: str
+    roles: frozenset[str]
+
+    def __iter__(self) -> Iterator[str]:
+        # Lets a capability stand where role names are listed: `role__in=list(CAPABILITY)`.
+        return iter(sorted(self.roles))
+
+
+def capability(name: str, *roles: str) -> Capability:
+    return Capability(name=name, roles=frozenset(roles))
+
+
+# Seeing pupils
+SEE_WHOLE_SCHOOL = capability(
+    "see every pupil of the school (never the DSL-only facts)",
+    Role.LEADER,
+    Role.PASTORAL,
+    Role.DSL,
+    Role.OFFICE,
+    Role.FLO,
+)
+SEE_OWN_CLASSES = capability("see the pupils of the classes they teach", Role.TEACHER)
+SEE_CASELOAD = capability("see the pupils they are advocate for", Role.ADVOCATE)
+SAFEGUARDING = capability(
+    "see safeguarding status, restriction reasons and the audit log", Role.DSL
+)
+
+# The early warning
+WHOLE_SCHOOL_PASTORAL = capability(
+    "see and triage every flag of the school", Role.PASTORAL, Role.LEADER, Role.DSL, Role.FLO
+)
+USE_WATCHLIST = capability(
+    "use the watchlist (their own pupils' flags at least)",
+    *WHOLE_SCHOOL_PASTORAL.roles,
+    Role.ADVOCATE,
+    Role.TEACHER,
+)
+WATCHLIST_IN_MENU = capability(
+    "have the watchlist in their menu (teachers open it from their pupils)",
+    *WHOLE_SCHOOL_PASTORAL.roles,
+    Role.ADVOCATE,
+)
+MORNING_DIGEST = capability("get the morning digest of new and worsening flags", Role.PASTORAL)
+CHANGE_EARLY_WARNING = capability(
+    "change the early-warning rules and settings", Role.LEADER, Role.PASTORAL, Role.DSL
+)
+
+# Families
+MESSAGE_ANY_FAMILY = capability(
+    "write to any family of the school, and general messages",
+    Role.LEADER,
+    Role.PASTORAL,
+    Role.OFFICE,
+    Role.DSL,
+    Role.FLO,
+)
+SEND_URGENT = capability(
+    "mark a message urgent (it skips quiet hours)",
+    Role.LEADER,
+    Role.DSL,
+    Role.PASTORAL,
+    Role.OFFICE,
+)
+SEND_ANNOUNCEMENTS = capability(
+    "send announcements to the whole school, a year or a group",
+    Role.LEADER,
+    Role.PASTORAL,
+    Role.OFFICE,
+    Role.DSL,
+)
+PRINT_LETTERS = capability(
+    "print and post letters to families we can't reach",
+    Role.LEADER,
+    Role.PASTORAL,
+    Role.OFFICE,
+    Role.DSL,
+    Role.FLO,
+)
+APPROVE_SUMMARIES = capability(
+    "approve weekly summaries when the school has named no approver", Role.LEADER, Role.PASTORAL
+)
+CHANGE_MESSAGING_SETTINGS = capability(
+    "change the school's messaging settings (quiet hours, fallback, approver)",
+    Role.LEADER,
+    Role.PASTORAL,
+)
+INVITE_PARENTS = capability(
+    "invite parents and carers to their account",
+    Role.OFFICE,
+    Role.LEADER,
+    Role.FLO,
+    Role.PASTORAL,
+    Role.DSL,
+)
+
+# Data in
+IMPORT_ROSTERS = capability("import rosters and see import history", Role.OFFICE, Role.LEADER)
