@@ -22,11 +22,8 @@ from typing import Any
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -470,18 +467,6 @@ class WatchRow:
     def risk_reasons(self) -> list[str]:
         return list(self.flag.risk_reasons or [])
 
-    @cached_property
-    def sparkline(self) -> SafeString:
-        return charts.sparkline_svg(self.flag.trend or {})
-
-    @property
-    def detail_url(self) -> str:
-        return reverse("flag_detail", kwargs={"flag_id": self.flag.pk})
-
-    @property
-    def assign_options(self) -> SafeString:
-        return options_html(self.assign_choices, self.flag.assigned_to_id)
-
     def cache_key(self, *, language: str, show_school: bool) -> str:
         """Everything the row shows, hashed: a row drawn once is reused until any of it changes."""
         flag, pupil = self.flag, self.pupil
@@ -551,15 +536,6 @@ def assignable_staff(school_ids: Iterable[int]) -> dict[int, list[tuple[int, str
     ):
         out.setdefault(role.school_id, {})[role.staff_id] = role.staff.display_name
     return {school_id: list(staff.items()) for school_id, staff in out.items()}
-
-
-def options_html(choices: Sequence[tuple[int, str]], selected: int | None) -> SafeString:
-    return mark_safe(
-        "".join(
-            f'<option value="{pk}"{" selected" if pk == selected else ""}>{escape(name)}</option>'
-            for pk, name in choices
-        )
-    )
 
 
 def watch_rows(
@@ -810,8 +786,8 @@ class Timeline:
     start: dt.date
     end: dt.date
     weeks: list[charts.TimelineWeek]
-    svg: SafeString
     description: str
+    pupil_id: int
     flag: Flag | None = None
 
 
@@ -874,7 +850,7 @@ def pupil_timeline_get(
         start=term.start,
         end=end,
         weeks=weeks,
-        svg=charts.timeline_svg(weeks, title_id=f"timeline-title-{pupil.pk}"),
         description=charts.timeline_description(weeks),
+        pupil_id=pupil.pk,
         flag=flag,
     )

@@ -1,11 +1,15 @@
-"""{% load watchlist %}: whether the signed-in person gets the Watchlist link."""
+"""{% load watchlist %}: the Watchlist link, and the parts of watchlist rows drawn as HTML."""
 
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from schoolwindow.core.capabilities import WATCHLIST_IN_MENU
 from schoolwindow.core.permissions import Actor
+from schoolwindow.engagement import charts
+from schoolwindow.engagement.selectors import Timeline, WatchRow
 
 register = template.Library()
 
@@ -16,3 +20,25 @@ def sees_watchlist(actor: Actor | None) -> bool:
     if actor is None or not actor.is_authenticated:
         return False
     return actor.can_anywhere(WATCHLIST_IN_MENU)
+
+
+@register.filter
+def sparkline(row: WatchRow) -> SafeString:
+    """The flag's last six weeks as a small chart."""
+    return charts.sparkline_svg(row.flag.trend or {})
+
+
+@register.filter
+def assign_options(row: WatchRow) -> SafeString:
+    """The <option>s of the "assign to" list, the current person selected."""
+    selected = row.flag.assigned_to_id
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, " selected" if pk == selected else "", name) for pk, name in row.assign_choices),
+    )
+
+
+@register.filter
+def timeline_chart(timeline: Timeline) -> SafeString:
+    return charts.timeline_svg(timeline.weeks, title_id=f"timeline-title-{timeline.pupil_id}")
