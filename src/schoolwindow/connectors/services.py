@@ -89,6 +89,7 @@ def import_run_create(
     with stored.open("wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
+    # tasks.py imports this module to run the import; importing it here avoids the cycle.
     from schoolwindow.connectors.tasks import import_run_task
 
     with transaction.atomic():

@@ -11,7 +11,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -104,8 +104,6 @@ def scheduler_thread(stop: threading.Event, interval: float = 30.0) -> threading
             except Exception:  # the clock must keep ticking whatever one job does
                 logger.exception("scheduler tick failed")
             finally:
-                from django.db import connection
-
                 connection.close()
             stop.wait(interval)
 

@@ -10,6 +10,9 @@ import logging
 
 from django_tasks import task
 
+from schoolwindow.engagement.digest import digest_send
+from schoolwindow.engagement.facts import pupil_days_update
+from schoolwindow.engagement.flags import flags_evaluate
 from schoolwindow.schools.calendar import school_days
 from schoolwindow.schools.models import School
 
@@ -24,10 +27,6 @@ def previous_school_day(*, school_id: int, before: dt.date) -> dt.date | None:
 
 def engagement_morning(*, on_date: dt.date) -> dict[str, int]:
     """Bring every school's facts and flags up to date, then send the morning digests."""
-    from schoolwindow.engagement.digest import digest_send
-    from schoolwindow.engagement.facts import pupil_days_update
-    from schoolwindow.engagement.flags import flags_evaluate
-
     evaluated = 0
     for school_id in School.objects.values_list("pk", flat=True):
         if on_date not in school_days(school_id=school_id, start=on_date, end=on_date):

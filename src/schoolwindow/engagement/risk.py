@@ -46,6 +46,9 @@ from django_tasks import task
 from schoolwindow.engagement.backtest.metrics import roc_auc
 from schoolwindow.engagement.backtest.model import ModelKind, model_fit
 from schoolwindow.engagement.models import PupilDay, RiskModel
+from schoolwindow.people.models import Pupil, PupilStatus
+from schoolwindow.schools.calendar import school_days
+from schoolwindow.schools.models import School
 
 logger = logging.getLogger(__name__)
 
@@ -155,8 +158,6 @@ class FactGrid:
 
 def school_day_list(*, school_id: int, start: dt.date, end: dt.date) -> list[dt.date]:
     """The school's calendar days; the dates that have facts when there is no calendar."""
-    from schoolwindow.schools.calendar import school_days
-
     days = school_days(school_id=school_id, start=start, end=end)
     if days:
         return days
@@ -464,8 +465,6 @@ def risk_models_retrain(
     *, on_date: dt.date, school_ids: Iterable[int] | None = None
 ) -> list[RetrainResult]:
     """Train each school's model on the year before `on_date`; keep the old one if it can't."""
-    from schoolwindow.schools.models import School
-
     schools = School.objects.order_by("name")
     if school_ids is not None:
         schools = schools.filter(pk__in=list(school_ids))
@@ -534,8 +533,6 @@ def risk_scores(
     if payload.get("version") != PAYLOAD_VERSION:
         return {}
     if pupil_ids is None:
-        from schoolwindow.people.models import Pupil, PupilStatus
-
         wanted = list(
             Pupil.objects.filter(school_id=school_id, status=PupilStatus.ACTIVE).values_list(
                 "pk", flat=True

@@ -18,6 +18,7 @@ from schoolwindow.core.capabilities import INVITE_PARENTS
 from schoolwindow.core.errors import Invalid, Refused
 from schoolwindow.core.models import AccountKind, User
 from schoolwindow.core.permissions import Actor
+from schoolwindow.people.actors import actor_for
 from schoolwindow.people.contact import contactable, restricted
 from schoolwindow.people.models import Guardian, GuardianInvitation
 
@@ -103,7 +104,5 @@ def guardian_invitation_accept(*, invitation: GuardianInvitation, password: str)
     guardian.user = user
     guardian.save(update_fields=["user"])
     GuardianInvitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
-    from schoolwindow.people.actors import actor_for
-
     audit_record(actor=actor_for(user), action="guardian.invitation_accepted", target=guardian)
     return user

@@ -23,6 +23,7 @@ from schoolwindow.engagement.backtest.metrics import (
     threshold_for_precision,
 )
 from schoolwindow.engagement.backtest.model import model_fit
+from schoolwindow.engagement.flags import rule_input, school_rule_config
 from schoolwindow.engagement.risk import (
     LABEL_TEXT,
     LOOKBACK,
@@ -31,15 +32,13 @@ from schoolwindow.engagement.risk import (
     fact_grid,
     training_table,
 )
+from schoolwindow.engagement.rules import RuleConfig, rules_run
 
 
 def rule_flags_at(
     *, school_id: int, cutoffs: Sequence[dt.date], rows: TrainingTable
 ) -> dict[str, BoolArray]:
     """Which rows each of the school's rules flagged at its cut-off (the learned score left out)."""
-    from schoolwindow.engagement.flags import rule_input, school_rule_config
-    from schoolwindow.engagement.rules import RuleConfig, rules_run
-
     config = dict(school_rule_config(school_id=school_id))
     if "risk" in config:
         config["risk"] = RuleConfig(enabled=False, params=config["risk"].params)
