@@ -45,7 +45,7 @@ from django_tasks import task
 
 from schoolwindow.engagement.backtest.metrics import roc_auc
 from schoolwindow.engagement.backtest.model import ModelKind, model_fit
-from schoolwindow.engagement.models import PupilDay, RiskModel
+from schoolwindow.engagement.models import FACT_FIELDS, PupilDay, RiskModel
 
 logger = logging.getLogger(__name__)
 
@@ -64,22 +64,6 @@ LOOKBACK = dt.timedelta(days=200)  # calendar days that surely hold 60 school da
 PAYLOAD_VERSION = 1
 TOP_REASONS = 3
 
-FIELDS = (
-    "sessions_possible",
-    "sessions_present",
-    "sessions_authorised",
-    "sessions_unauthorised",
-    "logins",
-    "lessons",
-    "activities",
-    "homework_due",
-    "homework_on_time",
-    "homework_late",
-    "homework_missing",
-    "messages_sent",
-    "messages_read",
-    "messages_answered",
-)
 
 FEATURES = [
     "attendance_recent",
@@ -144,7 +128,7 @@ class FactGrid:
     has_row: npt.NDArray[np.bool_]  # pupil x day: a PupilDay row exists (on roll, facts known)
 
     def get(self, name: str) -> npt.NDArray[np.int32]:
-        return self.values[FIELDS.index(name)]
+        return self.values[FACT_FIELDS.index(name)]
 
     def index_of(self, on_date: dt.date) -> int:
         """How many grid days fall before `on_date`."""
@@ -182,13 +166,13 @@ def fact_grid(
     wanted = None if pupil_ids is None else set(pupil_ids)
     if wanted is not None and len(wanted) < 500:
         rows = rows.filter(pupil_id__in=wanted)
-    records = list(rows.values_list("pupil_id", "date", *FIELDS).iterator(chunk_size=10000))
+    records = list(rows.values_list("pupil_id", "date", *FACT_FIELDS).iterator(chunk_size=10000))
     pupils = sorted({r[0] for r in records if wanted is None or r[0] in wanted})
     if wanted is not None:
         pupils = sorted(set(pupils) | wanted)
     pupil_index = {pid: n for n, pid in enumerate(pupils)}
     day_index = {day: n for n, day in enumerate(days)}
-    values = np.zeros((len(FIELDS), len(pupils), len(days)), dtype=np.int32)
+    values = np.zeros((len(FACT_FIELDS), len(pupils), len(days)), dtype=np.int32)
     has_row = np.zeros((len(pupils), len(days)), dtype=bool)
     for pupil_id, date, *facts in records:
         p = pupil_index.get(pupil_id)
