@@ -204,6 +204,22 @@ def world(db: None) -> World:
     )
 
 
+def statuses(
+    default: int | str = 403, *, staff: int | str | None = None, **by_role: int | str
+) -> dict[str, int | str]:
+    """What each role should get from a page: `default` (`staff` for every staff role, when
+    given) unless the role is named; anonymous visitors are sent to the log-in page."""
+    return {
+        **dict.fromkeys(STAFF_ROLES, default if staff is None else staff),
+        **dict.fromkeys(
+            ["trust_officer", "trust_officer_with_access", "parent", "other_parent", "pupil"],
+            default,
+        ),
+        "anonymous": "login",
+        **by_role,
+    }
+
+
 def is_login_redirect(response) -> bool:  # type: ignore[no-untyped-def]
     return response.status_code == 302 and response["Location"].startswith("/login/")
 
