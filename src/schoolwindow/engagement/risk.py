@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from django_tasks import task
 
 from schoolwindow.engagement.backtest.metrics import roc_auc
@@ -607,6 +607,29 @@ def _whole(value: float) -> int:
     return round(value)
 
 
+# Reasons that are a count, or nothing when it is none; "n" picks the plural.
+UNAUTHORISED_TEXT = ngettext_lazy(
+    "%(n)d unauthorised absence (half day) in the last 4 weeks",
+    "%(n)d unauthorised absences (half days) in the last 4 weeks",
+    "n",
+)
+AUTHORISED_TEXT = ngettext_lazy(
+    "%(n)d authorised absence (half day) in the last 4 weeks",
+    "%(n)d authorised absences (half days) in the last 4 weeks",
+    "n",
+)
+HOMEWORK_LATE_TEXT = ngettext_lazy(
+    "%(n)d piece of homework handed in late in the last 4 weeks",
+    "%(n)d pieces of homework handed in late in the last 4 weeks",
+    "n",
+)
+
+
+def _counted(text: Any, value: float) -> str:
+    n = _whole(value)
+    return str(text % {"n": n}) if n else ""
+
+
 def _reason_attendance(x: dict[str, float], extra: dict[str, float]) -> str:
     if math.isnan(x["attendance_recent"]):
         return ""
@@ -621,25 +644,11 @@ def _reason_attendance(x: dict[str, float], extra: dict[str, float]) -> str:
 
 
 def _reason_unauthorised(x: dict[str, float], extra: dict[str, float]) -> str:
-    n = _whole(x["unauthorised_recent"])
-    if n == 0:
-        return ""
-    return ngettext(
-        "%(n)d unauthorised absence (half day) in the last 4 weeks",
-        "%(n)d unauthorised absences (half days) in the last 4 weeks",
-        n,
-    ) % {"n": n}
+    return _counted(UNAUTHORISED_TEXT, x["unauthorised_recent"])
 
 
 def _reason_authorised(x: dict[str, float], extra: dict[str, float]) -> str:
-    n = _whole(x["authorised_recent"])
-    if n == 0:
-        return ""
-    return ngettext(
-        "%(n)d authorised absence (half day) in the last 4 weeks",
-        "%(n)d authorised absences (half days) in the last 4 weeks",
-        n,
-    ) % {"n": n}
+    return _counted(AUTHORISED_TEXT, x["authorised_recent"])
 
 
 def _reason_online(x: dict[str, float], extra: dict[str, float]) -> str:
@@ -683,14 +692,7 @@ def _reason_homework_missing(x: dict[str, float], extra: dict[str, float]) -> st
 
 
 def _reason_homework_late(x: dict[str, float], extra: dict[str, float]) -> str:
-    n = _whole(x["homework_late_recent"])
-    if n == 0:
-        return ""
-    return ngettext(
-        "%(n)d piece of homework handed in late in the last 4 weeks",
-        "%(n)d pieces of homework handed in late in the last 4 weeks",
-        n,
-    ) % {"n": n}
+    return _counted(HOMEWORK_LATE_TEXT, x["homework_late_recent"])
 
 
 def _reason_messages(x: dict[str, float], extra: dict[str, float]) -> str:
