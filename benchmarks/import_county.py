@@ -100,6 +100,22 @@ class Writers:
         self.writers[name].writerow(values)
         self.counts[name] += 1
 
+    def teacher(self, class_id: str, school: str, teacher: str) -> None:
+        """The enrolment of a class's teacher (its primary one)."""
+        self.row(
+            "enrollments.csv",
+            f"{class_id}-tch",
+            "",
+            "",
+            class_id,
+            school,
+            teacher,
+            "teacher",
+            "true",
+            "",
+            "",
+        )
+
     def close(self) -> None:
         for handle in self.handles.values():
             handle.close()
@@ -203,19 +219,7 @@ def generate(folder: Path, scale: float) -> dict[str, int]:
                     "",
                     "",
                 )
-                out.row(
-                    "enrollments.csv",
-                    f"{sid}-tch",
-                    "",
-                    "",
-                    sid,
-                    school,
-                    rng.choice(staff),
-                    "teacher",
-                    "true",
-                    "",
-                    "",
-                )
+                out.teacher(sid, school, rng.choice(staff))
             sets: list[list[str]] = []
             for subject in SUBJECTS:
                 course = f"{school}-{subject[:3]}{year}"
@@ -251,19 +255,7 @@ def generate(folder: Path, scale: float) -> dict[str, int]:
                         "",
                         "",
                     )
-                    out.row(
-                        "enrollments.csv",
-                        f"{sid}-tch",
-                        "",
-                        "",
-                        sid,
-                        school,
-                        rng.choice(staff),
-                        "teacher",
-                        "true",
-                        "",
-                        "",
-                    )
+                    out.teacher(sid, school, rng.choice(staff))
                 sets.append(subject_sets)
             for p in range(pupils_per_year):
                 upn += 1

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,15 @@ from pathlib import Path
 from typing import cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from page_latency import ensure_wrk, run_wrk, start_server, wait_until_up
+from page_latency import (
+    add_load_options,
+    bench_env,
+    database_name,
+    ensure_wrk,
+    load_line,
+    serving,
+    wrk_report,
+)
 
 PREPARE = """
 import json, sys
@@ -98,20 +105,13 @@ def prepare(env: dict[str, str], conversations: int) -> dict[str, object]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--connections", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--port", type=int, default=8766)
+    add_load_options(parser, port=8766)
     parser.add_argument("--conversations", type=int, default=400)
-    parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     wrk = ensure_wrk()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        env = {**os.environ, "SCHOOLWINDOW_VAR_DIR": str(workdir), "DJANGO_DEBUG": "false"}
-        if args.database_url:
-            env["DATABASE_URL"] = args.database_url
+        env = bench_env(workdir, args)
         data = prepare(env, args.conversations)
         staff_pages = int(str(data["staff_pages"]))
         staff_ids = cast(list[int], data["staff_conversations"])
@@ -123,25 +123,9 @@ def main() -> int:
             ("parent inbox", parent, ["/messages/"]),
             ("parent conv.", parent, [f"/messages/{pk}/" for pk in parent_ids]),
         ]
-        server = start_server(env, args)
-        base = f"http://127.0.0.1:{args.port}"
-        try:
-            wait_until_up(base)
-            print(
-                f"data: {data['sizes']}; database: {'postgres' if args.database_url else 'sqlite'}; "
-                f"{args.connections} clients, {args.seconds} s each, "
-                f"{args.workers} server workers with {args.threads} thread(s) each"
-            )
-            for name, cookie, urls in runs:
-                figures = run_wrk(wrk, base, cookie, urls, args, workdir)
-                print(
-                    f"{name:14} {len(urls):5} pages  {figures['rps']:7.1f} req/s  "
-                    f"p50 {figures['p50']:.1f} ms  p95 {figures['p95']:.1f} ms  "
-                    f"p99 {figures['p99']:.1f} ms  errors {int(figures['errors'])}"
-                )
-        finally:
-            server.terminate()
-            server.wait()
+        with serving(env, args) as base:
+            print(f"data: {data['sizes']}; database: {database_name(args)}; {load_line(args)}")
+            wrk_report(wrk, base, runs, args, workdir)
     return 0
 
 

@@ -11,6 +11,7 @@ percentiles per page kind, with the data size.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,41 +167,82 @@ def wait_until_up(base: str, attempts: int = 100) -> None:
     raise SystemExit(f"the server at {base} did not start")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def add_load_options(parser: argparse.ArgumentParser, *, port: int) -> None:
+    """The options every wrk benchmark takes: load, server size, port and database."""
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=port)
     parser.add_argument("--database-url", default="")
+
+
+def bench_env(workdir: Path, args: argparse.Namespace) -> dict[str, str]:
+    """The environment of the build and the server: data in workdir, no debug, the database."""
+    env = {**os.environ, "SCHOOLWINDOW_VAR_DIR": str(workdir), "DJANGO_DEBUG": "false"}
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+    return env
+
+
+def database_name(args: argparse.Namespace) -> str:
+    return "postgres" if args.database_url else "sqlite"
+
+
+def load_line(args: argparse.Namespace) -> str:
+    return (
+        f"{args.connections} clients, {args.seconds} s each, "
+        f"{args.workers} server workers with {args.threads} thread(s) each"
+    )
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str], args: argparse.Namespace) -> Iterator[str]:
+    """A running `schoolwindow serve`, answering at the base URL yielded; stopped afterwards."""
+    server = start_server(env, args)
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        wait_until_up(base)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def wrk_report(
+    wrk: str,
+    base: str,
+    runs: Iterable[tuple[str, str, list[str]]],
+    args: argparse.Namespace,
+    workdir: Path,
+    *,
+    name_width: int = 14,
+    unit: str = "pages",
+    count_width: int = 5,
+) -> None:
+    """Drive each (name, session cookie, URLs) with wrk in turn and print a line of figures."""
+    for name, cookie, urls in runs:
+        figures = run_wrk(wrk, base, cookie, urls, args, workdir)
+        print(
+            f"{name:{name_width}} {len(urls):{count_width}} {unit}  {figures['rps']:7.1f} req/s  "
+            f"p50 {figures['p50']:.1f} ms  p95 {figures['p95']:.1f} ms  "
+            f"p99 {figures['p99']:.1f} ms  errors {int(figures['errors'])}"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    add_load_options(parser, port=8765)
     args = parser.parse_args()
     wrk = ensure_wrk()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        env = {**os.environ, "SCHOOLWINDOW_VAR_DIR": str(workdir), "DJANGO_DEBUG": "false"}
-        if args.database_url:
-            env["DATABASE_URL"] = args.database_url
+        env = bench_env(workdir, args)
         cookie, pupil_urls, group_urls, sizes = prepare(env)
-        server = start_server(env, args)
-        base = f"http://127.0.0.1:{args.port}"
-        try:
-            wait_until_up(base)
-            print(
-                f"data: {sizes}; database: {'postgres' if args.database_url else 'sqlite'}; "
-                f"{args.connections} clients, {args.seconds} s each, "
-                f"{args.workers} server workers with {args.threads} thread(s) each"
-            )
-            for name, urls in (("pupil profile", pupil_urls), ("class list", group_urls)):
-                figures = run_wrk(wrk, base, cookie, urls, args, workdir)
-                print(
-                    f"{name:14} {len(urls):5} pages  {figures['rps']:7.1f} req/s  "
-                    f"p50 {figures['p50']:.1f} ms  p95 {figures['p95']:.1f} ms  "
-                    f"p99 {figures['p99']:.1f} ms  errors {int(figures['errors'])}"
-                )
-        finally:
-            server.terminate()
-            server.wait(10)
+        with serving(env, args) as base:
+            print(f"data: {sizes}; database: {database_name(args)}; {load_line(args)}")
+            runs = [("pupil profile", cookie, pupil_urls), ("class list", cookie, group_urls)]
+            wrk_report(wrk, base, runs, args, workdir)
     return 0
 
 

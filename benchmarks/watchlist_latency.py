@@ -30,7 +30,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from page_latency import ensure_wrk, run_wrk, start_server, wait_until_up
+from page_latency import (
+    add_load_options,
+    bench_env,
+    database_name,
+    ensure_wrk,
+    load_line,
+    serving,
+    wrk_report,
+)
 
 PUPILS = 1500
 ON_DATE = "2026-11-23"
@@ -269,12 +277,7 @@ def build(seed: int) -> dict[str, object]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--connections", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--port", type=int, default=8766)
-    parser.add_argument("--database-url", default="")
+    add_load_options(parser, port=8766)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -289,9 +292,7 @@ def main() -> int:
     wrk = ensure_wrk()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        env = {**os.environ, "SCHOOLWINDOW_VAR_DIR": str(workdir), "DJANGO_DEBUG": "false"}
-        if args.database_url:
-            env["DATABASE_URL"] = args.database_url
+        env = bench_env(workdir, args)
         out = subprocess.run(
             [sys.executable, __file__, "--build", "--seed", str(args.seed)],
             env=env,
@@ -313,31 +314,20 @@ def main() -> int:
             f"data: {data['pupils']} pupils, {data['school_days']} school days, "
             f"{data['pupil_days']} PupilDay rows, {data['open_flags']} open flags "
             f"({data['opened']} opened); database: "
-            f"{'postgres' if args.database_url else 'sqlite'}"
+            f"{database_name(args)}"
         )
         print(
             f"flags_evaluate for the school: first run {evaluate['first']:.2f} s, "
             f"re-run (nothing new) {evaluate['again']:.2f} s (importing scikit-learn for the "
             f"risk score once per process: {evaluate['import']:.2f} s more)"
         )
-        server = start_server(env, args)
-        base = f"http://127.0.0.1:{args.port}"
-        try:
-            wait_until_up(base)
-            print(
-                f"{args.connections} clients, {args.seconds} s each, {args.workers} server "
-                f"workers with {args.threads} thread(s) each"
-            )
-            for name, urls in (("watchlist pages", list_urls), ("watchlist filters", filter_urls)):
-                figures = run_wrk(wrk, base, data["cookie"], urls, args, workdir)
-                print(
-                    f"{name:17} {len(urls):3} urls  {figures['rps']:7.1f} req/s  "
-                    f"p50 {figures['p50']:.1f} ms  p95 {figures['p95']:.1f} ms  "
-                    f"p99 {figures['p99']:.1f} ms  errors {int(figures['errors'])}"
-                )
-        finally:
-            server.terminate()
-            server.wait(10)
+        with serving(env, args) as base:
+            print(load_line(args))
+            runs = [
+                ("watchlist pages", data["cookie"], list_urls),
+                ("watchlist filters", data["cookie"], filter_urls),
+            ]
+            wrk_report(wrk, base, runs, args, workdir, name_width=17, unit="urls", count_width=3)
     return 0
 
 

@@ -16,6 +16,7 @@ from schoolwindow.people.models import (
     Pupil,
     Staff,
     StaffRole,
+    TrustOfficer,
 )
 from schoolwindow.schools.models import Group, School, Trust, YearGroup
 
@@ -110,6 +111,14 @@ def staff_member(school: School, *roles: str, totp: bool = True, **user_fields: 
     if totp:
         TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     return staff
+
+
+def trust_officer_of(trust: Trust, *, pupil_access: bool = False, **user_fields: Any) -> User:
+    """A trust officer's log-in with a confirmed TOTP device."""
+    user = UserFactory(kind=AccountKind.TRUST, **user_fields)
+    TrustOfficer.objects.create(trust=trust, user=user, pupil_access=pupil_access)
+    TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    return user
 
 
 def guardian_of(pupil: Pupil, *, with_login: bool = True, **fields: Any) -> Guardian:

@@ -13,7 +13,6 @@ from schoolwindow.people.models import (
     Role,
     Staff,
     TeachingAssignment,
-    TrustOfficer,
 )
 from schoolwindow.schools.models import Group, School, Trust, YearGroup
 from tests.factories import (
@@ -25,6 +24,7 @@ from tests.factories import (
     YearGroupFactory,
     guardian_of,
     staff_member,
+    trust_officer_of,
 )
 
 
@@ -115,11 +115,7 @@ def build_world() -> World:
     pupil_user = UserFactory(kind=AccountKind.PUPIL, username="kacper@example.org")
     pupil.user = pupil_user
     pupil.save(update_fields=["user"])
-    trust_officer = UserFactory(kind=AccountKind.TRUST, username="officer@example.org")
-    TrustOfficer.objects.create(trust=trust, user=trust_officer)
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    TOTPDevice.objects.create(user=trust_officer, name="test", confirmed=True)
+    trust_officer = trust_officer_of(trust, username="officer@example.org")
     return World(
         trust=trust,
         primary=primary,

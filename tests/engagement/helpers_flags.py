@@ -21,6 +21,7 @@ from schoolwindow.engagement.rules import Reason, rules_run
 from schoolwindow.people.models import Pupil
 from schoolwindow.schools.calendar import school_days
 from schoolwindow.schools.models import AcademicYear, Closure, ClosureKind, School, Term
+from tests.factories import SchoolFactory
 
 D = dt.date
 # Autumn 2026: first half 2 Sep to 23 Oct, half-term 26 to 30 Oct, second half 2 Nov to 18 Dec.
@@ -35,6 +36,13 @@ def school_calendar(school: School) -> None:
     )
     for name, (start, end) in (("Autumn 1", AUTUMN_1), ("Autumn 2", AUTUMN_2)):
         Term.objects.create(school=school, academic_year=year, name=name, start=start, end=end)
+
+
+def calendar_school() -> School:
+    """Oakfield Academy, with the autumn term's calendar."""
+    school = SchoolFactory(name="Oakfield Academy")
+    school_calendar(school)
+    return school
 
 
 def close(school: School, day: dt.date) -> None:

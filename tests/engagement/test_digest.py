@@ -23,14 +23,7 @@ from tests.factories import PupilFactory
 from tests.pages import conftest as pages
 from tests.pages.conftest import World
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Reasons are words: read them in English whatever an earlier test left active."""
-    with translation.override("en-gb"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 TUESDAY = MONDAY + dt.timedelta(days=1)

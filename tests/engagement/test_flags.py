@@ -6,14 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import types
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from schoolwindow.audit.models import AuditEvent
 from schoolwindow.engagement import services
@@ -24,22 +22,15 @@ from schoolwindow.people.models import AdvocateAssignment, Pupil, Role, Staff
 from schoolwindow.schools.models import School
 from tests.engagement.helpers_flags import (
     MONDAY,
+    calendar_school,
     days_of,
     facts,
     good_term,
     missing,
-    school_calendar,
 )
 from tests.factories import PupilFactory, SchoolFactory, staff_member
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Reasons are words: read them in English whatever an earlier test left active."""
-    with translation.override("en-gb"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 D = dt.date
@@ -48,9 +39,7 @@ TUESDAY, WEDNESDAY, THURSDAY, FRIDAY = (MONDAY + dt.timedelta(days=n) for n in r
 
 @pytest.fixture
 def school() -> School:
-    school = SchoolFactory(name="Oakfield Academy")
-    school_calendar(school)
-    return school
+    return calendar_school()
 
 
 @pytest.fixture

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-from django.utils import translation
 
 from schoolwindow.engagement.models import RuleSetting
 from schoolwindow.engagement.rules import RULES, reason_evidence, reason_text, rule_config
@@ -15,6 +13,7 @@ from schoolwindow.schools.models import School
 from tests.engagement.helpers_flags import (
     AUTUMN_1,
     MONDAY,
+    calendar_school,
     close,
     days_of,
     facts,
@@ -22,18 +21,10 @@ from tests.engagement.helpers_flags import (
     message,
     missing,
     reasons_for,
-    school_calendar,
 )
-from tests.factories import PupilFactory, SchoolFactory
+from tests.factories import PupilFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Reasons are words: read them in English whatever an earlier test left active."""
-    with translation.override("en-gb"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 D = dt.date
@@ -41,9 +32,7 @@ D = dt.date
 
 @pytest.fixture
 def school() -> School:
-    school = SchoolFactory(name="Oakfield Academy")
-    school_calendar(school)
-    return school
+    return calendar_school()
 
 
 @pytest.fixture

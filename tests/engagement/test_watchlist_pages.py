@@ -4,14 +4,13 @@ and the engagement timeline on the pupil profile: who may do what, and what they
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from schoolwindow.audit.models import AuditEvent
 from schoolwindow.engagement.models import Flag, FlagEvent, FlagStatus, RuleSetting
@@ -22,14 +21,7 @@ from tests.factories import PupilFactory
 from tests.pages import conftest as pages
 from tests.pages.conftest import World, status_for
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Reasons are words: read them in English whatever an earlier test left active."""
-    with translation.override("en-gb"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
@@ -84,21 +76,7 @@ def action(name: str, flag: Flag) -> str:
 
 # --- Who may open what -------------------------------------------------------------------------
 
-WATCHLIST = {
-    "leader": 200,
-    "pastoral": 200,
-    "teacher": 200,
-    "advocate": 200,
-    "flo": 200,
-    "dsl": 200,
-    "office": 403,
-    "trust_officer": 403,
-    "trust_officer_with_access": 403,
-    "parent": 403,
-    "other_parent": 403,
-    "pupil": 403,
-    "anonymous": "login",
-}
+WATCHLIST = pages.statuses(staff=200, office=403)
 ADA_FLAG = WATCHLIST  # Ada is in the teacher's class and on the advocate's caseload
 CARA_FLAG = {**WATCHLIST, "teacher": 404, "advocate": 404}
 # Assign, snooze, resolve: not teachers; notes: teachers too. A refused POST never changes a thing.

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schoolwindow.core.models import AccountKind, User
 from schoolwindow.people.models import (
@@ -27,7 +26,6 @@ from schoolwindow.people.models import (
     SendStatus,
     Staff,
     TeachingAssignment,
-    TrustOfficer,
 )
 from schoolwindow.schools.models import Group, GroupKind, School, Trust, YearGroup
 from tests.conftest import signed_in_client
@@ -40,6 +38,7 @@ from tests.factories import (
     YearGroupFactory,
     guardian_of,
     staff_member,
+    trust_officer_of,
 )
 
 STAFF_ROLES = ["leader", "pastoral", "teacher", "advocate", "flo", "dsl", "office"]
@@ -86,13 +85,6 @@ class World:
     def client(self, role: str) -> Client:
         user = self.user(role)
         return Client() if user is None else signed_in_client(user)
-
-
-def trust_officer(trust: Trust, *, pupil_access: bool) -> User:
-    user = UserFactory(kind=AccountKind.TRUST)
-    TrustOfficer.objects.create(trust=trust, user=user, pupil_access=pupil_access)
-    TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-    return user
 
 
 def enrol(pupil: Pupil, group: Group) -> None:
@@ -199,9 +191,25 @@ def world(db: None) -> World:
         piotr=piotr,
         cara_parent=cara_parent,
         staff=staff,
-        trust_officer=trust_officer(trust, pupil_access=False),
-        trust_officer_with_access=trust_officer(trust, pupil_access=True),
+        trust_officer=trust_officer_of(trust),
+        trust_officer_with_access=trust_officer_of(trust, pupil_access=True),
     )
+
+
+def statuses(
+    default: int | str = 403, *, staff: int | str | None = None, **by_role: int | str
+) -> dict[str, int | str]:
+    """What each role should get from a page: `default` (`staff` for every staff role, when
+    given) unless the role is named; anonymous visitors are sent to the log-in page."""
+    return {
+        **dict.fromkeys(STAFF_ROLES, default if staff is None else staff),
+        **dict.fromkeys(
+            ["trust_officer", "trust_officer_with_access", "parent", "other_parent", "pupil"],
+            default,
+        ),
+        "anonymous": "login",
+        **by_role,
+    }
 
 
 def is_login_redirect(response) -> bool:  # type: ignore[no-untyped-def]

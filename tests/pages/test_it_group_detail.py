@@ -8,23 +8,9 @@ from django.urls import reverse
 from schoolwindow.people.models import Enrolment, GuardianLink, Role, TeachingAssignment
 from schoolwindow.schools.models import Group, GroupKind
 from tests.factories import GroupFactory, PupilFactory, guardian_of, staff_member
-from tests.pages.conftest import RESTRICTED_EMAIL, RESTRICTED_PHONE, World, status_for
+from tests.pages.conftest import RESTRICTED_EMAIL, RESTRICTED_PHONE, World, status_for, statuses
 
-CLASS_7R = {
-    "leader": 200,
-    "pastoral": 200,
-    "teacher": 200,
-    "advocate": 404,
-    "flo": 200,
-    "dsl": 200,
-    "office": 200,
-    "trust_officer": 403,
-    "trust_officer_with_access": 200,
-    "parent": 403,
-    "other_parent": 403,
-    "pupil": 403,
-    "anonymous": "login",
-}
+CLASS_7R = statuses(staff=200, advocate=404, trust_officer_with_access=200)
 CLASS_7S = {**CLASS_7R, "teacher": 404}
 
 

@@ -24,23 +24,17 @@ from tests.pages.conftest import (
     STAFF_ROLES,
     World,
     status_for,
+    statuses,
 )
 
-ADA_PROFILE = {
-    "leader": 200,
-    "pastoral": 200,
-    "teacher": 200,
-    "advocate": 200,
-    "flo": 200,
-    "dsl": 200,
-    "office": 200,
-    "trust_officer": 404,
-    "trust_officer_with_access": 200,
-    "parent": 200,
-    "other_parent": 404,
-    "pupil": 200,
-    "anonymous": "login",
-}
+ADA_PROFILE = statuses(
+    staff=200,
+    trust_officer=404,
+    trust_officer_with_access=200,
+    parent=200,
+    other_parent=404,
+    pupil=200,
+)
 # Cara is in a class the teacher does not teach, is not on the advocate's caseload and is
 # neither Maria's child nor Ada.
 CARA_PROFILE = {**ADA_PROFILE, "teacher": 404, "advocate": 404, "parent": 404, "pupil": 404}

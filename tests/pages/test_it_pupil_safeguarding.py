@@ -10,21 +10,12 @@ from tests.factories import staff_member
 from tests.pages.conftest import (
     RESTRICTED_PHONE,
     RESTRICTION_REASON,
-    STAFF_ROLES,
     World,
     status_for,
+    statuses,
 )
 
-EXPECTED = {
-    **dict.fromkeys(STAFF_ROLES, 403),
-    "dsl": 200,
-    "trust_officer": 403,
-    "trust_officer_with_access": 403,
-    "parent": 403,
-    "other_parent": 403,
-    "pupil": 403,
-    "anonymous": "login",
-}
+EXPECTED = statuses(dsl=200)
 
 
 def url(pupil: Pupil) -> str:

@@ -4,17 +4,9 @@ import pytest
 from django.urls import reverse
 
 from schoolwindow.schools.models import School
-from tests.pages.conftest import STAFF_ROLES, World, status_for
+from tests.pages.conftest import STAFF_ROLES, World, status_for, statuses
 
-EXPECTED = {
-    **dict.fromkeys(STAFF_ROLES, 200),
-    "trust_officer": 200,
-    "trust_officer_with_access": 200,
-    "parent": 403,
-    "other_parent": 403,
-    "pupil": 403,
-    "anonymous": "login",
-}
+EXPECTED = statuses(staff=200, trust_officer=200, trust_officer_with_access=200)
 
 
 def url(school: School) -> str:

@@ -5,18 +5,10 @@ from django.urls import reverse, reverse_lazy
 
 from schoolwindow.people.models import SendStatus
 from tests.factories import PupilFactory
-from tests.pages.conftest import STAFF_ROLES, World, status_for
+from tests.pages.conftest import STAFF_ROLES, World, status_for, statuses
 
 URL = reverse_lazy("school_list")
-EXPECTED = {
-    **dict.fromkeys(STAFF_ROLES, 200),
-    "trust_officer": 200,
-    "trust_officer_with_access": 200,
-    "parent": 403,
-    "other_parent": 403,
-    "pupil": 403,
-    "anonymous": "login",
-}
+EXPECTED = statuses(staff=200, trust_officer=200, trust_officer_with_access=200)
 
 
 @pytest.mark.parametrize(("role", "expected"), EXPECTED.items())

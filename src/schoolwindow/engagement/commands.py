@@ -3,32 +3,43 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
+from schoolwindow.core.cli_args import CliArgumentError, date_arg, date_arg_or_today
 
-def cli_date(value: str | None) -> dt.date:
-    from django.utils import timezone
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-    return dt.date.fromisoformat(value) if value else timezone.localdate()
-
-
-def flags_evaluate_from_cli(args: argparse.Namespace) -> int:
-    """schoolwindow flags evaluate [--school URN] [--date YYYY-MM-DD]"""
-    from schoolwindow.engagement.flags import flags_evaluate
     from schoolwindow.schools.models import School
 
-    try:
-        on_date = cli_date(getattr(args, "date", None))
-    except ValueError:
-        print(f"--date: {args.date!r} is not a date like 2026-11-23", file=sys.stderr)
-        return 2
+
+def _schools_from_cli(args: argparse.Namespace) -> QuerySet[School] | None:
+    """Every school by name, or the one `--school URN` names; None, said on stderr, when no
+    school has that URN."""
+    from schoolwindow.schools.models import School
+
     schools = School.objects.order_by("name")
     if getattr(args, "school", None):
         schools = schools.filter(urn=args.school)
         if not schools.exists():
             print(f"--school: no school with URN {args.school}", file=sys.stderr)
-            return 2
+            return None
+    return schools
+
+
+def flags_evaluate_from_cli(args: argparse.Namespace) -> int:
+    """schoolwindow flags evaluate [--school URN] [--date YYYY-MM-DD]"""
+    from schoolwindow.engagement.flags import flags_evaluate
+
+    try:
+        on_date = date_arg_or_today(getattr(args, "date", None), "--date")
+    except CliArgumentError as error:
+        print(error, file=sys.stderr)
+        return 2
+    schools = _schools_from_cli(args)
+    if schools is None:
+        return 2
     for school in schools:
         summary = flags_evaluate(school_id=school.pk, on_date=on_date)
         print(
@@ -45,9 +56,9 @@ def digest_from_cli(args: argparse.Namespace) -> int:
     from schoolwindow.engagement.digest import digest_send
 
     try:
-        on_date = cli_date(getattr(args, "date", None))
-    except ValueError:
-        print(f"--date: {args.date!r} is not a date like 2026-11-23", file=sys.stderr)
+        on_date = date_arg_or_today(getattr(args, "date", None), "--date")
+    except CliArgumentError as error:
+        print(error, file=sys.stderr)
         return 2
     sent = digest_send(on_date=on_date)
     print(f"{sent} digest email(s) sent for {on_date}")
@@ -118,20 +129,16 @@ def signals_recompute_from_cli(args: argparse.Namespace) -> int:
 
     from schoolwindow.core.db import database_analyze
     from schoolwindow.engagement.facts import pupil_days_recompute, signal_date_range
-    from schoolwindow.schools.models import School
 
     try:
-        date_from = dt.date.fromisoformat(args.date_from) if args.date_from else None
-        date_to = dt.date.fromisoformat(args.date_to) if args.date_to else None
-    except ValueError as exc:
-        print(f"--from/--to: {exc} (write dates like 2026-09-01)", file=sys.stderr)
+        date_from = date_arg(args.date_from, "--from")
+        date_to = date_arg(args.date_to, "--to")
+    except CliArgumentError as error:
+        print(error, file=sys.stderr)
         return EXIT_BAD_DATA
-    schools = School.objects.order_by("name")
-    if args.school:
-        schools = schools.filter(urn=args.school)
-        if not schools.exists():
-            print(f"--school: no school with URN {args.school}", file=sys.stderr)
-            return EXIT_BAD_DATA
+    schools = _schools_from_cli(args)
+    if schools is None:
+        return EXIT_BAD_DATA
     for school in schools:
         known = signal_date_range(school_id=school.pk)
         start = date_from or (known[0] if known else None)
@@ -190,19 +197,18 @@ def xapi_key_create_from_cli(args: argparse.Namespace) -> int:
 def risk_train_from_cli(args: argparse.Namespace) -> int:
     """schoolwindow risk train [--school URN] [--date YYYY-MM-DD]"""
     from schoolwindow.engagement.risk import risk_models_retrain
-    from schoolwindow.schools.models import School
 
     try:
-        on_date = cli_date(getattr(args, "date", None))
-    except ValueError:
-        print(f"--date: {args.date!r} is not a date like 2026-11-23", file=sys.stderr)
+        on_date = date_arg_or_today(getattr(args, "date", None), "--date")
+    except CliArgumentError as error:
+        print(error, file=sys.stderr)
         return 2
-    school_ids = None
-    if getattr(args, "school", None):
-        school_ids = list(School.objects.filter(urn=args.school).values_list("pk", flat=True))
-        if not school_ids:
-            print(f"--school: no school with URN {args.school}", file=sys.stderr)
-            return 2
+    schools = _schools_from_cli(args)
+    if schools is None:
+        return 2
+    school_ids = (
+        list(schools.values_list("pk", flat=True)) if getattr(args, "school", None) else None
+    )
     results = risk_models_retrain(on_date=on_date, school_ids=school_ids)
     for result in results:
         print(result.message)

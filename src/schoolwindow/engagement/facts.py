@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from schoolwindow.engagement.codes import ABSENCE, ATTENDANCE
 from schoolwindow.engagement.models import (
+    FACT_FIELDS,
     ActivityEvent,
     ActivityKind,
     AttendanceCategory,
@@ -50,23 +51,6 @@ from schoolwindow.schools.calendar import school_days
 # INSET days, or a half-term week with both weekends; not a whole summer on the first day back.
 CARRY_DAYS = 10
 ONE_DAY = dt.timedelta(days=1)
-
-FACT_FIELDS = (
-    "sessions_possible",
-    "sessions_present",
-    "sessions_authorised",
-    "sessions_unauthorised",
-    "logins",
-    "lessons",
-    "activities",
-    "homework_due",
-    "homework_on_time",
-    "homework_late",
-    "homework_missing",
-    "messages_sent",
-    "messages_read",
-    "messages_answered",
-)
 
 
 @dataclass(slots=True)

@@ -324,6 +324,14 @@ class PupilDay(models.Model):
         return f"{self.pupil_id} {self.date}"
 
 
+# The counts a PupilDay holds, in the model's order: what facts, rules and the risk score read.
+FACT_FIELDS: tuple[str, ...] = tuple(
+    field.name
+    for field in PupilDay._meta.concrete_fields
+    if isinstance(field, models.SmallIntegerField)
+)
+
+
 # --- Rules, scores and flags -----------------------------------------------------------------
 
 

@@ -40,12 +40,12 @@ import numpy as np
 import numpy.typing as npt
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from django_tasks import task
 
 from schoolwindow.engagement.backtest.metrics import roc_auc
 from schoolwindow.engagement.backtest.model import ModelKind, model_fit
-from schoolwindow.engagement.models import PupilDay, RiskModel
+from schoolwindow.engagement.models import FACT_FIELDS, PupilDay, RiskModel
 from schoolwindow.people.models import Pupil, PupilStatus
 from schoolwindow.schools.calendar import school_days
 from schoolwindow.schools.models import School
@@ -67,22 +67,6 @@ LOOKBACK = dt.timedelta(days=200)  # calendar days that surely hold 60 school da
 PAYLOAD_VERSION = 1
 TOP_REASONS = 3
 
-FIELDS = (
-    "sessions_possible",
-    "sessions_present",
-    "sessions_authorised",
-    "sessions_unauthorised",
-    "logins",
-    "lessons",
-    "activities",
-    "homework_due",
-    "homework_on_time",
-    "homework_late",
-    "homework_missing",
-    "messages_sent",
-    "messages_read",
-    "messages_answered",
-)
 
 FEATURES = [
     "attendance_recent",
@@ -147,7 +131,7 @@ class FactGrid:
     has_row: npt.NDArray[np.bool_]  # pupil x day: a PupilDay row exists (on roll, facts known)
 
     def get(self, name: str) -> npt.NDArray[np.int32]:
-        return self.values[FIELDS.index(name)]
+        return self.values[FACT_FIELDS.index(name)]
 
     def index_of(self, on_date: dt.date) -> int:
         """How many grid days fall before `on_date`."""
@@ -183,13 +167,13 @@ def fact_grid(
     wanted = None if pupil_ids is None else set(pupil_ids)
     if wanted is not None and len(wanted) < 500:
         rows = rows.filter(pupil_id__in=wanted)
-    records = list(rows.values_list("pupil_id", "date", *FIELDS).iterator(chunk_size=10000))
+    records = list(rows.values_list("pupil_id", "date", *FACT_FIELDS).iterator(chunk_size=10000))
     pupils = sorted({r[0] for r in records if wanted is None or r[0] in wanted})
     if wanted is not None:
         pupils = sorted(set(pupils) | wanted)
     pupil_index = {pid: n for n, pid in enumerate(pupils)}
     day_index = {day: n for n, day in enumerate(days)}
-    values = np.zeros((len(FIELDS), len(pupils), len(days)), dtype=np.int32)
+    values = np.zeros((len(FACT_FIELDS), len(pupils), len(days)), dtype=np.int32)
     has_row = np.zeros((len(pupils), len(days)), dtype=bool)
     for pupil_id, date, *facts in records:
         p = pupil_index.get(pupil_id)
@@ -620,6 +604,29 @@ def _whole(value: float) -> int:
     return round(value)
 
 
+# Reasons that are a count, or nothing when it is none; "n" picks the plural.
+UNAUTHORISED_TEXT = ngettext_lazy(
+    "%(n)d unauthorised absence (half day) in the last 4 weeks",
+    "%(n)d unauthorised absences (half days) in the last 4 weeks",
+    "n",
+)
+AUTHORISED_TEXT = ngettext_lazy(
+    "%(n)d authorised absence (half day) in the last 4 weeks",
+    "%(n)d authorised absences (half days) in the last 4 weeks",
+    "n",
+)
+HOMEWORK_LATE_TEXT = ngettext_lazy(
+    "%(n)d piece of homework handed in late in the last 4 weeks",
+    "%(n)d pieces of homework handed in late in the last 4 weeks",
+    "n",
+)
+
+
+def _counted(text: Any, value: float) -> str:
+    n = _whole(value)
+    return str(text % {"n": n}) if n else ""
+
+
 def _reason_attendance(x: dict[str, float], extra: dict[str, float]) -> str:
     if math.isnan(x["attendance_recent"]):
         return ""
@@ -634,25 +641,11 @@ def _reason_attendance(x: dict[str, float], extra: dict[str, float]) -> str:
 
 
 def _reason_unauthorised(x: dict[str, float], extra: dict[str, float]) -> str:
-    n = _whole(x["unauthorised_recent"])
-    if n == 0:
-        return ""
-    return ngettext(
-        "%(n)d unauthorised absence (half day) in the last 4 weeks",
-        "%(n)d unauthorised absences (half days) in the last 4 weeks",
-        n,
-    ) % {"n": n}
+    return _counted(UNAUTHORISED_TEXT, x["unauthorised_recent"])
 
 
 def _reason_authorised(x: dict[str, float], extra: dict[str, float]) -> str:
-    n = _whole(x["authorised_recent"])
-    if n == 0:
-        return ""
-    return ngettext(
-        "%(n)d authorised absence (half day) in the last 4 weeks",
-        "%(n)d authorised absences (half days) in the last 4 weeks",
-        n,
-    ) % {"n": n}
+    return _counted(AUTHORISED_TEXT, x["authorised_recent"])
 
 
 def _reason_online(x: dict[str, float], extra: dict[str, float]) -> str:
@@ -696,14 +689,7 @@ def _reason_homework_missing(x: dict[str, float], extra: dict[str, float]) -> st
 
 
 def _reason_homework_late(x: dict[str, float], extra: dict[str, float]) -> str:
-    n = _whole(x["homework_late_recent"])
-    if n == 0:
-        return ""
-    return ngettext(
-        "%(n)d piece of homework handed in late in the last 4 weeks",
-        "%(n)d pieces of homework handed in late in the last 4 weeks",
-        n,
-    ) % {"n": n}
+    return _counted(HOMEWORK_LATE_TEXT, x["homework_late_recent"])
 
 
 def _reason_messages(x: dict[str, float], extra: dict[str, float]) -> str:

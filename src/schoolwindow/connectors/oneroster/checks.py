@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import sys
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -129,6 +129,16 @@ class Checker:
             raise self.fail(line, column, f"'{value}' is not an email address") from None
         return value
 
+    def records(self) -> Iterator[tuple[int, list[str], str]]:
+        """Each row with its line and sourcedId: counted, and the sourcedId checked and unique in
+        the file."""
+        seen: dict[str, int] = {}
+        for line, row in self.table.rows():
+            self.tick()
+            sid = self.sourced_id(line, row)
+            self.unique(seen, line, sid)
+            yield line, row, sid
+
     def unique(self, seen: dict[str, int], line: int, sid: str) -> None:
         first = seen.get(sid)
         if first is not None:
@@ -143,11 +153,7 @@ def check_orgs(plan: Plan, progress: Progress) -> None:
     table = check.table
     name_of, type_of = table.getter("name"), table.getter("type")
     identifier_of, parent_of = table.getter("identifier"), table.getter("parentSourcedId")
-    seen: dict[str, int] = {}
-    for line, row in table.rows():
-        check.tick()
-        sid = check.sourced_id(line, row)
-        check.unique(seen, line, sid)
+    for line, row, sid in check.records():
         deleted = check.deleted(line, row)
         kind = (
             check.one_of(line, "type", type_of(row), spec.ORG_TYPES)
@@ -247,11 +253,7 @@ def check_sessions(plan: Plan, progress: Progress) -> None:
         table.getter("endDate"),
         table.getter("parentSourcedId"),
     )
-    seen: dict[str, int] = {}
-    for line, row in table.rows():
-        check.tick()
-        sid = check.sourced_id(line, row)
-        check.unique(seen, line, sid)
+    for line, row, sid in check.records():
         if check.deleted(line, row):
             continue
         kind = check.one_of(line, "type", type_of(row), spec.SESSION_TYPES)
@@ -321,11 +323,7 @@ def year_of(plan: Plan, session: Session) -> str:
 def check_courses(plan: Plan, progress: Progress) -> None:
     check = Checker(plan, spec.COURSES, progress)
     title_of, subjects_of = check.table.getter("title"), check.table.getter("subjects")
-    seen: dict[str, int] = {}
-    for line, row in check.table.rows():
-        check.tick()
-        sid = check.sourced_id(line, row)
-        check.unique(seen, line, sid)
+    for line, row, sid in check.records():
         if check.deleted(line, row):
             continue
         title = check.required(line, "title", title_of(row))
@@ -340,11 +338,7 @@ def check_classes(plan: Plan, progress: Progress) -> None:
     title_of, type_of = table.getter("title"), table.getter("classType")
     school_of, course_of = table.getter("schoolSourcedId"), table.getter("courseSourcedId")
     terms_of, grades_of = table.getter("termSourcedIds"), table.getter("grades")
-    seen: dict[str, int] = {}
-    for line, row in table.rows():
-        check.tick()
-        sid = check.sourced_id(line, row)
-        check.unique(seen, line, sid)
+    for line, row, sid in check.records():
         deleted = check.deleted(line, row)
         school = sys.intern(check.required(line, "schoolSourcedId", school_of(row)))
         if not plan.known_school(school):
@@ -393,11 +387,7 @@ def check_roles(plan: Plan, progress: Progress) -> None:
     table = check.table
     user_of, role_of = table.getter("userSourcedId"), table.getter("role")
     type_of, org_of = table.getter("roleType"), table.getter("orgSourcedId")
-    seen: dict[str, int] = {}
-    for line, row in table.rows():
-        check.tick()
-        sid = check.sourced_id(line, row)
-        check.unique(seen, line, sid)
+    for line, row, _sid in check.records():
         if check.deleted(line, row):
             continue
         user = sys.intern(check.required(line, "userSourcedId", user_of(row)))
@@ -570,11 +560,7 @@ def check_demographics(plan: Plan, progress: Progress) -> None:
     check = Checker(plan, spec.DEMOGRAPHICS, progress)
     birth_of, sex_of = check.table.getter("birthDate"), check.table.getter("sex")
     state = plan.state
-    seen: dict[str, int] = {}
-    for line, row in check.table.rows():
-        check.tick()
-        sid = check.sourced_id(line, row)
-        check.unique(seen, line, sid)
+    for line, row, sid in check.records():
         if check.deleted(line, row):
             continue
         ref = plan.users.get(sid)

@@ -63,17 +63,15 @@ def check_set(plan: Plan, school_urn: str | None, progress: Progress) -> None:
     if present(spec.ORGS):
         checks.check_orgs(plan, progress)
     checks.choose_schools(plan, school_urn)
-    if present(spec.SESSIONS):
-        checks.check_sessions(plan, progress)
-    if present(spec.COURSES):
-        checks.check_courses(plan, progress)
-    if present(spec.CLASSES):
-        checks.check_classes(plan, progress)
-    if present(spec.ROLES):
-        checks.check_roles(plan, progress)
-    if present(spec.USERS):
-        checks.check_users(plan, progress)
-    if present(spec.DEMOGRAPHICS):
-        checks.check_demographics(plan, progress)
-    if present(spec.ENROLLMENTS):
-        checks.check_enrollments(plan, progress)
+    # In this order: each file's checks read what the files before it planned.
+    for name, check in (
+        (spec.SESSIONS, checks.check_sessions),
+        (spec.COURSES, checks.check_courses),
+        (spec.CLASSES, checks.check_classes),
+        (spec.ROLES, checks.check_roles),
+        (spec.USERS, checks.check_users),
+        (spec.DEMOGRAPHICS, checks.check_demographics),
+        (spec.ENROLLMENTS, checks.check_enrollments),
+    ):
+        if present(name):
+            check(plan, progress)

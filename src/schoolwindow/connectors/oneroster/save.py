@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -131,13 +132,17 @@ class Saver:
         wanted = {"source_id": school.sid}
         if school.listed:
             wanted |= {"name": school.name[:200], "urn": school.urn}
-        changed = [name for name, value in wanted.items() if getattr(existing, name) != value]
-        for name in changed:
-            setattr(existing, name, wanted[name])
-        if changed:
-            existing.save(update_fields=changed)
-        self.summary.add("schools", "updated" if changed else "unchanged")
+        self.update("schools", existing, wanted)
         return existing.pk
+
+    def update(self, entity: str, record: models.Model, wanted: dict[str, Any]) -> None:
+        """Give an existing record the wanted values, saving only the fields that change."""
+        changed = [name for name, value in wanted.items() if getattr(record, name) != value]
+        for name in changed:
+            setattr(record, name, wanted[name])
+        if changed:
+            record.save(update_fields=changed)
+        self.summary.add(entity, "updated" if changed else "unchanged")
 
     def save_year_groups(self) -> None:
         new = []
@@ -186,12 +191,7 @@ class Saver:
             year = AcademicYear.objects.create(school_id=school_pk, **wanted)
             self.summary.add("academic_years", "created")
             return year.pk
-        changed = [name for name, value in wanted.items() if getattr(year, name) != value]
-        for name in changed:
-            setattr(year, name, wanted[name])
-        if changed:
-            year.save(update_fields=changed)
-        self.summary.add("academic_years", "updated" if changed else "unchanged")
+        self.update("academic_years", year, wanted)
         return year.pk
 
     def save_term(self, school_pk: int, session: Any, year_pk: int) -> int:

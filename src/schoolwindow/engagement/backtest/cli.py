@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from schoolwindow.core.cli_args import date_arg_required
 from schoolwindow.engagement.backtest.oulad import REQUIRED_FILES, OuladFormatError
+
+SCHOOL = "for --format school"
 
 
 class UsageError(ValueError):
@@ -56,15 +58,6 @@ def _oulad(args: argparse.Namespace) -> dict[str, Any]:
     return {"train": str(train_dir), "test": str(test_dir), **result}
 
 
-def _date(value: str | None, option: str) -> dt.date:
-    if not value:
-        raise UsageError(f"{option} YYYY-MM-DD is required for --format school")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option} {value!r}: not a date (YYYY-MM-DD)") from None
-
-
 def _school(args: argparse.Namespace) -> dict[str, Any]:
     from schoolwindow.engagement.backtest.school import school_backtest
     from schoolwindow.schools.models import School
@@ -76,10 +69,10 @@ def _school(args: argparse.Namespace) -> dict[str, Any]:
         raise UsageError(f"--school {args.school}: no school with that URN")
     result = school_backtest(
         school_id=school.pk,
-        train_from=_date(args.train_from, "--train-from"),
-        train_to=_date(args.train_to, "--train-to"),
-        test_from=_date(args.test_from, "--test-from"),
-        test_to=_date(args.test_to, "--test-to"),
+        train_from=date_arg_required(args.train_from, "--train-from", when=SCHOOL),
+        train_to=date_arg_required(args.train_to, "--train-to", when=SCHOOL),
+        test_from=date_arg_required(args.test_from, "--test-from", when=SCHOOL),
+        test_to=date_arg_required(args.test_to, "--test-to", when=SCHOOL),
     )
     return {"school": school.urn, **result}
 

@@ -17,7 +17,7 @@ from typing import Any
 from schoolwindow.engagement.models import ActivityEvent, ActivityKind
 from schoolwindow.engagement.signals import staging
 from schoolwindow.engagement.signals.reading import SignalFile
-from schoolwindow.engagement.signals.staging import MergeCounts, Stage, Upsert, column_type
+from schoolwindow.engagement.signals.staging import MergeCounts, Stage, Upsert, stage_columns
 
 LABEL = "activity events"
 REQUIRED = ("upn", "occurred_at", "kind")
@@ -56,9 +56,7 @@ def derived_event_id(instant: dt.datetime, pupil_id: int, kind: str, source: str
 
 
 def load(reader: SignalFile, *, now: Any) -> dict[str, MergeCounts]:
-    stage_columns = [("line", "integer")]
-    stage_columns += [(column, column_type(ActivityEvent, column)) for column in COLUMNS]
-    with Stage("sw_stage_activity", stage_columns) as stage:
+    with Stage("sw_stage_activity", stage_columns(ActivityEvent, COLUMNS)) as stage:
         # Repeats of one event (in the file or already stored) are the same event: kept once.
         counts = staging.load(lambda: _rows(reader), stage, UPSERT, now=now)
     counts.unchanged += reader.repeats

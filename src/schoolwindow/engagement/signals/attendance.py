@@ -20,7 +20,7 @@ from schoolwindow.engagement.signals.staging import (
     MergeCounts,
     Stage,
     Upsert,
-    column_type,
+    stage_columns,
 )
 
 LABEL = "attendance marks"
@@ -42,9 +42,7 @@ UPSERT = Upsert(
 
 
 def load(reader: SignalFile, *, now: Any) -> dict[str, MergeCounts]:
-    stage_columns = [("line", "integer")]
-    stage_columns += [(column, column_type(AttendanceMark, column)) for column in COLUMNS]
-    with Stage("sw_stage_attendance", stage_columns) as stage:
+    with Stage("sw_stage_attendance", stage_columns(AttendanceMark, COLUMNS)) as stage:
         try:
             counts = staging.load(lambda: _rows(reader), stage, UPSERT, now=now)
         except DuplicateKey as duplicate:

@@ -31,6 +31,7 @@ from schoolwindow.engagement.signals.staging import (
     merge,
     pause_copies,
     quote,
+    stage_columns,
     table_of,
 )
 from schoolwindow.schools.models import Group
@@ -87,8 +88,7 @@ class HomeworkRow:
 
 
 def load(reader: SignalFile, *, now: Any) -> dict[str, MergeCounts]:
-    homework_stage = [("line", "integer")]
-    homework_stage += [(c, column_type(Homework, c)) for c in HOMEWORK_COLUMNS]
+    homework_stage = stage_columns(Homework, HOMEWORK_COLUMNS)
     submission_stage = [
         ("line", "integer"),
         ("school_id", "bigint"),

@@ -23,8 +23,8 @@ from schoolwindow.engagement.signals.staging import (
     MergeCounts,
     Stage,
     Upsert,
-    column_type,
     pause_copies,
+    stage_columns,
 )
 from schoolwindow.people.models import GuardianLink
 
@@ -51,9 +51,7 @@ LATER_MOMENTS = ("delivered_at", "read_at", "replied_at")
 
 
 def load(reader: SignalFile, *, now: Any) -> dict[str, MergeCounts]:
-    stage_columns = [("line", "integer")]
-    stage_columns += [(column, column_type(FamilyMessage, column)) for column in COLUMNS]
-    with Stage("sw_stage_messages", stage_columns) as stage:
+    with Stage("sw_stage_messages", stage_columns(FamilyMessage, COLUMNS)) as stage:
         try:
             counts = staging.load(lambda: _rows(reader), stage, UPSERT, now=now)
         except DuplicateKey as duplicate:

@@ -60,6 +60,11 @@ def column_type(model: type[models.Model], column: str) -> str:
     raise LookupError(f"{model.__name__} has no column {column}")
 
 
+def stage_columns(model: type[models.Model], columns: Sequence[str]) -> list[tuple[str, str]]:
+    """A staging table's columns: the file's line, then the model's columns with their types."""
+    return [("line", "integer"), *((column, column_type(model, column)) for column in columns)]
+
+
 # PostgreSQL column types → the names psycopg's binary COPY knows them by.
 BINARY_TYPES = {
     "bigint": "int8",
