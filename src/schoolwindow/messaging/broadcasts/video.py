@@ -35,7 +35,7 @@ def video_url(broadcast: Broadcast, *, absolute: bool = True) -> str:
     return getattr(settings, "SITE_URL", "").rstrip("/") + path if absolute else path
 
 
-def _video_allowed(request: HttpRequest, broadcast: Broadcast) -> bool:
+def video_allowed(request: HttpRequest, broadcast: Broadcast) -> bool:
     if video_key_valid(broadcast.pk, request.GET.get("k", "")):
         return True
     actor = actor_of(request)
@@ -51,11 +51,11 @@ def _video_allowed(request: HttpRequest, broadcast: Broadcast) -> bool:
     return False
 
 
-def _video_broadcast(request: HttpRequest, broadcast_id: int) -> Broadcast:
+def video_broadcast(request: HttpRequest, broadcast_id: int) -> Broadcast:
     broadcast = Broadcast.objects.filter(
         Q(video__gt="") | Q(video_link__gt=""), pk=broadcast_id
     ).first()
-    if broadcast is None or not _video_allowed(request, broadcast):
+    if broadcast is None or not video_allowed(request, broadcast):
         raise Http404
     return broadcast
 

@@ -32,7 +32,7 @@ from schoolwindow.messaging.broadcasts.selectors import (
 from schoolwindow.messaging.broadcasts.services import (
     broadcast_send,
 )
-from schoolwindow.messaging.broadcasts.video import _video_broadcast, byte_range, video_url
+from schoolwindow.messaging.broadcasts.video import byte_range, video_broadcast, video_url
 from schoolwindow.messaging.models import (
     Delivery,
 )
@@ -154,7 +154,7 @@ def broadcast_detail(request: HttpRequest, broadcast_id: int) -> HttpResponse:
 
 def broadcast_video(request: HttpRequest, broadcast_id: int) -> HttpResponse:
     """The head's video: an HTML5 player with its poster, or the link to where it is."""
-    broadcast = _video_broadcast(request, broadcast_id)
+    broadcast = video_broadcast(request, broadcast_id)
     key = request.GET.get("k", "")
     suffix = f"?k={key}" if key else ""
     return render(
@@ -176,7 +176,7 @@ def broadcast_video(request: HttpRequest, broadcast_id: int) -> HttpResponse:
 
 def broadcast_video_file(request: HttpRequest, broadcast_id: int) -> HttpResponseBase:
     """The video itself, with byte ranges: phones (Safari especially) ask for parts of it."""
-    broadcast = _video_broadcast(request, broadcast_id)
+    broadcast = video_broadcast(request, broadcast_id)
     if not broadcast.video:
         raise Http404
     content_type = VIDEO_TYPES.get(
@@ -203,7 +203,7 @@ def broadcast_video_file(request: HttpRequest, broadcast_id: int) -> HttpRespons
 
 
 def broadcast_video_poster(request: HttpRequest, broadcast_id: int) -> FileResponse:
-    broadcast = _video_broadcast(request, broadcast_id)
+    broadcast = video_broadcast(request, broadcast_id)
     if not broadcast.video_poster:
         raise Http404
     ext = extension(broadcast.video_poster.name or "")

@@ -1,8 +1,8 @@
-"""Conversation pages: inboxes, a conversation, starting one, the read link in emails and
-texts, a pupil's messages and contacts, and logging a call. Views parse, call, render.
+"""What the conversation pages share, outside any view: drawing inbox rows and timeline items
+(each drawn once and kept in `core.rendercache` until anything it shows changes), a
+conversation's page context, the contact form's context, and small request helpers.
 
-Every form is a plain POST that redirects (works without JavaScript); with HTMX a reply is
-appended to the conversation in place and a contact logged from the watchlist redraws its row.
+The view modules (`views`, `pupil_views`) import from here, never from each other.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Reads for the conversation pages: inboxes, a conversation's timeline, a pupil's contacts.
+"""Reads for the conversation pages: who may use them, one conversation, the announcements a
+family may read, and the pupils and parents a member of staff may write to. The inboxes are in
+`inbox_selectors`, a conversation's timeline and a pupil's contacts in `timeline_selectors`.
 
 Each function takes the acting `Actor` and returns only what they may see; anything out of
 reach is `Http404`. Lists are loaded in a fixed number of queries: the page of conversations,

@@ -1,4 +1,5 @@
-"""Writing messages: conversations, posts, replies, reads, and the outbox rows behind them.
+"""Addressing messages: who may be contacted, who gets a copy on which channel, and the outbox
+rows behind every message (conversations, announcements, summaries and praise all write here).
 
 Every message is written with one Delivery per recipient in the same transaction, so a crash
 loses nothing; the worker (`messaging.outbox`) sends them. Contact restrictions are checked
@@ -335,7 +336,7 @@ def deliveries_queue(message: Message, *, actor: Actor, subject: str) -> list[De
     return copies
 
 
-# --- Conversations --------------------------------------------------------------------------
+# --- Checks every writer makes; reading copies ----------------------------------------------
 
 
 def clean_body(body: str) -> str:

@@ -1,7 +1,9 @@
-"""Webhooks from SMS providers: incoming texts and delivery reports.
+"""Pages and hooks of delivery: the families we can't reach and their letters (staff pages under
+/families/), and the webhooks from SMS providers: incoming texts and delivery reports.
 
-No session and no CSRF token (a provider cannot have one): each request is believed only when
-its provider's signature checks out, and is answered 403 otherwise, 400 when it is not understood.
+The webhooks have no session and no CSRF token (a provider cannot have one): each request is
+believed only when its provider's signature checks out, and is answered 403 otherwise, 400 when
+it is not understood.
 """
 
 from __future__ import annotations

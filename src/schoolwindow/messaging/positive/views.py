@@ -1,5 +1,5 @@
-"""Pages for keeping in touch with every family: praise, the positive balance, weekly summaries,
-families we can't reach and their letters. Views parse, call, render.
+"""Pages for keeping in touch with every family: praise and the positive balance. Views parse,
+call, render.
 
 Every action is a plain form POST that redirects back (works without JavaScript); the praise
 buttons also answer HTMX with just a status line.
