@@ -92,7 +92,7 @@ from schoolwindow.messaging.models import (
     Tone,
 )
 from schoolwindow.messaging.positive import services as positive_services
-from schoolwindow.messaging.summaries import selectors
+from schoolwindow.messaging.summaries import selectors as summaries_selectors
 from schoolwindow.messaging.summaries import services as summaries_services
 from schoolwindow.messaging.translation.phrasebook import (
     PHRASEBOOK_LANGUAGES,
@@ -2484,5 +2484,7 @@ class ConversationsBuilder:
         for school in self.schools:
             friday = self.day(school, 1)
             with self.clock(self.at(friday, "12:00")):
-                batch = summaries_services.nudges_prepare(school.pk, selectors.week_start(friday))
+                batch = summaries_services.nudges_prepare(
+                    school.pk, summaries_selectors.week_start(friday)
+                )
             self.counts.nudges += batch.nudges.count()
