@@ -5,7 +5,7 @@ A family's copy that bounced or failed, or an email still unread after the schoo
 text (the first 300 characters and the read link) when they have a phone, an email when the
 failed copy was a text and they have an address, otherwise a letter to print (status `letter`).
 A guardian whose copies ended bounced, failed or as a letter is on the "families we can't
-reach" list (messaging.reach).
+reach" list (messaging.delivery.reach).
 
 Every fallback copy points at the first copy (`fallback_of`), so the chain of one message to one
 guardian is the first copy and its fallbacks, and the early-warning row stays the first copy's.

@@ -12,8 +12,8 @@ How a copy goes out:
 3. A copy that failed in a way that may pass (server down, timeout, 4xx, a provider's 5xx) goes
    back to `queued` with a back-off (1 min, 5 min, 15 min, 1 h, then every 4 h) and the error;
    after MAX_ATTEMPTS, or at once for a permanent refusal (recipient rejected, invalid number),
-   it is `bounced` or `failed` and the fallback (`messaging.fallback`) sends a text or prepares
-   a letter.
+   it is `bounced` or `failed` and the fallback (`messaging.delivery.fallback`) sends a text or
+   prepares a letter.
 
 The delivery guarantee, honestly: nothing is lost — a copy leaves the outbox only when it is
 recorded sent, failed or cancelled, and a worker that dies leaves its claimed copies to be taken

@@ -2,9 +2,10 @@
 rows behind every message (conversations, announcements, summaries and praise all write here).
 
 Every message is written with one Delivery per recipient in the same transaction, so a crash
-loses nothing; the worker (`messaging.outbox`) sends them. Contact restrictions are checked
-here, for every copy: a restricted guardian never gets anything about the child, and each
-attempt is refused and written to the audit log (outside the refused transaction, so it stays).
+loses nothing; the worker (`messaging.delivery.outbox`) sends them. Contact restrictions are
+checked here, for every copy: a restricted guardian never gets anything about the child, and
+each attempt is refused and written to the audit log (outside the refused transaction, so it
+stays).
 """
 
 from __future__ import annotations
