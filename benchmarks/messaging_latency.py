@@ -38,9 +38,9 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from schoolwindow.people.actors import actor_for
-from schoolwindow.messaging import services
+from schoolwindow.messaging.conversations import services
 from schoolwindow.messaging.models import Conversation, Delivery, Message
-from schoolwindow.messaging.selectors import PAGE_SIZE
+from schoolwindow.messaging.conversations.selectors import PAGE_SIZE
 from schoolwindow.people.models import GuardianLink, StaffRole
 
 wanted = int(sys.argv[1])

@@ -109,7 +109,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from schoolwindow.core.scheduler import scheduler_thread, scheduler_tick
-    from schoolwindow.messaging.outbox import outbox_drain, outbox_thread
+    from schoolwindow.messaging.delivery.outbox import outbox_drain, outbox_thread
 
     options: dict[str, object] = {"reload": False, "interval": args.interval}
     if args.until_idle:

@@ -22,7 +22,8 @@ from schoolwindow.messaging.models import (
     NudgeBatchStatus,
     Tone,
 )
-from schoolwindow.messaging.nudges import nudges_prepare, week_start
+from schoolwindow.messaging.summaries.selectors import week_start
+from schoolwindow.messaging.summaries.services import nudges_prepare
 from tests.browser.conftest import SMALL_PHONE, assert_accessible
 from tests.browser.test_journeys import sign_in
 from tests.world import World, build_world

@@ -33,8 +33,9 @@ from schoolwindow.engagement.models import (
     HomeworkSubmission,
     PupilDay,
 )
-from schoolwindow.messaging import letters, nudges, positive, reach, selectors
-from schoolwindow.messaging.fallback import fallback_sweep
+from schoolwindow.messaging.conversations import inbox_selectors
+from schoolwindow.messaging.delivery import letters, reach
+from schoolwindow.messaging.delivery.fallback import fallback_sweep
 from schoolwindow.messaging.models import (
     PENDING_STATUSES,
     Broadcast,
@@ -48,6 +49,8 @@ from schoolwindow.messaging.models import (
     NudgeBatchStatus,
     Participant,
 )
+from schoolwindow.messaging.positive import selectors as positive_selectors
+from schoolwindow.messaging.summaries import selectors as summaries_selectors
 from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import Guardian, GuardianLink, Pupil
 from schoolwindow.schools.calendar import school_days
@@ -393,15 +396,15 @@ def test_messaging_every_printed_log_in_has_conversations(built: dict[str, objec
     assert "messages with families" in str(built["log"])
     for role in STAFF_LOG_INS:
         actor = actor_for(login_user(built, role))
-        mine = selectors.staff_inbox(actor=actor, filters=selectors.InboxFilters())
+        mine = inbox_selectors.staff_inbox(actor=actor, filters=inbox_selectors.InboxFilters())
         assert mine.exists(), role
         # Each has talked with a family, not only sent announcements.
         assert mine.exclude(kind=ConversationKind.BROADCAST).exists(), role
     parent = actor_for(login_user(built, "parent"))
-    inbox = list(selectors.guardian_inbox(actor=parent))
+    inbox = list(inbox_selectors.guardian_inbox(actor=parent))
     assert len(inbox) >= 4
     assert {c.pupil.first_name for c in inbox if c.pupil} == {"Jack", "Ella"}
-    assert selectors.guardian_inbox(actor=parent, unread=True).exists()
+    assert inbox_selectors.guardian_inbox(actor=parent, unread=True).exists()
     # Nothing about the children ever reached their father (the court order).
     barred = GuardianLink.objects.filter(contact_restricted=True, pupil__in=parent_children(parent))
     [father] = set(barred.values_list("guardian_id", flat=True))
@@ -535,7 +538,7 @@ def test_messaging_families_we_cannot_reach(built: dict[str, object]) -> None:
 def test_messaging_positive_notes_vary(built: dict[str, object]) -> None:
     school = School.objects.get(phase="secondary")
     teacher = actor_for(login_user(built, "teacher"))
-    overview = positive.positive_overview(actor=teacher, school=school, today=DEMO_TODAY)
+    overview = positive_selectors.positive_overview(actor=teacher, school=school, today=DEMO_TODAY)
     assert 0 < len(overview.without_positive) < len(overview.balances)
     praised = [b for b in overview.balances if b.positive]
     assert praised and any(b.concern for b in overview.balances)
@@ -562,8 +565,8 @@ def test_messaging_weekly_summaries_wait_for_their_approver(built: dict[str, obj
     assert batch.status == NudgeBatchStatus.DRAFT
     assert batch.week_starting == DEMO_TODAY - dt.timedelta(days=7)
     assert batch.nudges.exists() and not batch.nudges.exclude(message=None).exists()
-    assert nudges.may_approve(actor_for(login_user(built, "pastoral")), school.pk)
-    assert not nudges.may_approve(actor_for(login_user(built, "leader")), school.pk)
+    assert summaries_selectors.may_approve(actor_for(login_user(built, "pastoral")), school.pk)
+    assert not summaries_selectors.may_approve(actor_for(login_user(built, "leader")), school.pk)
 
 
 def test_messaging_contact_log_covers_the_watchlist(built: dict[str, object]) -> None:

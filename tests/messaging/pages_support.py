@@ -18,7 +18,7 @@ from django.utils import translation
 
 from schoolwindow.core.models import AccountKind
 from schoolwindow.core.permissions import Actor
-from schoolwindow.messaging import services
+from schoolwindow.messaging.conversations import services
 from schoolwindow.messaging.models import Conversation
 from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import Guardian, Pupil

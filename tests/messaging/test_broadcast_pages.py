@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from schoolwindow.messaging.broadcast_views import broadcast_stats, video_url
-from schoolwindow.messaging.broadcasts import broadcast_create, broadcast_queue
+from schoolwindow.messaging.broadcasts.selectors import broadcast_stats
+from schoolwindow.messaging.broadcasts.services import broadcast_create, broadcast_queue
+from schoolwindow.messaging.broadcasts.video import video_url
 from schoolwindow.messaging.models import (
     Attachment,
     AudienceKind,

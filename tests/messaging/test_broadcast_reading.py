@@ -22,11 +22,13 @@ from django.utils import timezone
 
 from schoolwindow.audit.models import AuditEvent
 from schoolwindow.engagement.models import FamilyMessage
-from schoolwindow.messaging import letters
-from schoolwindow.messaging.broadcast_views import broadcast_progress, broadcast_stats
-from schoolwindow.messaging.broadcasts import broadcast_create, broadcast_queue
-from schoolwindow.messaging.fallback import fallback_for
-from schoolwindow.messaging.inbound import email_receive
+from schoolwindow.messaging.broadcasts.selectors import broadcast_progress, broadcast_stats
+from schoolwindow.messaging.broadcasts.services import broadcast_create, broadcast_queue
+from schoolwindow.messaging.conversations.inbox_selectors import unread_count
+from schoolwindow.messaging.delivery import letters
+from schoolwindow.messaging.delivery.fallback import fallback_for
+from schoolwindow.messaging.delivery.inbound import email_receive
+from schoolwindow.messaging.delivery.outbox import held_release, outbox_claim
 from schoolwindow.messaging.models import (
     AudienceKind,
     Broadcast,
@@ -40,8 +42,6 @@ from schoolwindow.messaging.models import (
     MessagingSettings,
     Participant,
 )
-from schoolwindow.messaging.outbox import held_release, outbox_claim
-from schoolwindow.messaging.selectors import unread_count
 from schoolwindow.people.models import Channel, GuardianLink
 from tests.factories import PupilFactory, guardian_of
 from tests.messaging import pages_support as support

@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from schoolwindow.audit.models import AuditEvent
-from schoolwindow.messaging.inbound import email_receive, strip_quoted
+from schoolwindow.messaging.conversations.services import conversation_start
+from schoolwindow.messaging.delivery.inbound import email_receive, strip_quoted
 from schoolwindow.messaging.models import (
     Conversation,
     Delivery,
@@ -18,7 +19,6 @@ from schoolwindow.messaging.models import (
     Message,
     MessagingSettings,
 )
-from schoolwindow.messaging.services import conversation_start
 from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import Channel, GuardianLink
 from tests.world import World, build_world

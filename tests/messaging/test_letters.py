@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 
 from schoolwindow.audit.models import AuditEvent
-from schoolwindow.messaging.letters import letters_html, letters_waiting
+from schoolwindow.messaging.conversations.services import conversation_start
+from schoolwindow.messaging.delivery.letters import letters_html, letters_waiting
 from schoolwindow.messaging.models import Delivery, DeliveryStatus, MessagingSettings
-from schoolwindow.messaging.services import conversation_start
 from schoolwindow.people.actors import actor_for
 from tests.conftest import signed_in_client
 from tests.factories import PupilFactory, guardian_of
@@ -107,7 +107,7 @@ def test_the_letter_is_in_the_familys_language_right_to_left(world: World) -> No
 
 def test_the_arabic_text_is_in_the_pdf(world: World) -> None:
     """The Arabic letter is set in an Arabic font (fonts-noto-core), embedded in the PDF."""
-    from schoolwindow.messaging.letters import letters_pdf
+    from schoolwindow.messaging.delivery.letters import letters_pdf
 
     arabic = letter_family(world, "Dalia", "ar")
     Delivery.objects.filter(guardian=arabic).update(body=ARABIC, language="ar")

@@ -28,7 +28,7 @@ from schoolwindow.messaging.models import (
     NudgeBatch,
     NudgeBatchStatus,
 )
-from schoolwindow.messaging.nudges import (
+from schoolwindow.messaging.summaries.services import (
     nudge_edit,
     nudges_approve,
     nudges_prepare,
@@ -253,7 +253,7 @@ def test_the_opt_out_link_works_without_signing_in(world: World, week) -> None: 
     assert world.parent.nudges_opt_out
     assert anonymous.get("/families/nudges/stop/not-a-token/").status_code == 404
     # The token of an ordinary message's copy is not an opt-out key.
-    from schoolwindow.messaging.services import conversation_start
+    from schoolwindow.messaging.conversations.services import conversation_start
 
     conversation_start(
         actor=actor_for(world.staff["leader"].user),

@@ -15,19 +15,18 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from schoolwindow.audit.models import AuditEvent
-from schoolwindow.messaging.broadcasts import broadcast_create, broadcast_queue
+from schoolwindow.messaging.broadcasts.services import broadcast_create, broadcast_queue
+from schoolwindow.messaging.conversations.services import (
+    conversation_start,
+    guardian_message_create,
+)
+from schoolwindow.messaging.delivery.outbox import BACKOFF_SECONDS, outbox_claim, outbox_drain
 from schoolwindow.messaging.models import (
     Attachment,
     Delivery,
     DeliveryStatus,
     MessagingSettings,
 )
-from schoolwindow.messaging.outbox import (
-    BACKOFF_SECONDS,
-    outbox_claim,
-    outbox_drain,
-)
-from schoolwindow.messaging.services import conversation_start, guardian_message_create
 from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import Channel, GuardianLink
 from tests.factories import PupilFactory, guardian_of

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from schoolwindow.audit.models import AuditEvent
 from schoolwindow.engagement.models import FlagEvent, FlagEventKind
-from schoolwindow.messaging import services
+from schoolwindow.messaging.conversations import services
 from schoolwindow.messaging.models import ContactLog
 from tests.engagement.test_watchlist_pages import flag_for
 from tests.messaging import pages_support as support

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from schoolwindow.audit.models import AuditEvent
-from schoolwindow.messaging import selectors, services
+from schoolwindow.messaging.conversations import selectors, services
 from schoolwindow.messaging.models import (
     Conversation,
     Delivery,

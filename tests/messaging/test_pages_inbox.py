@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from schoolwindow.messaging import services
-from schoolwindow.messaging.broadcasts import broadcast_create, broadcast_queue
+from schoolwindow.messaging.broadcasts.services import broadcast_create, broadcast_queue
+from schoolwindow.messaging.conversations import services
 from schoolwindow.messaging.models import (
     AudienceKind,
     Conversation,

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from schoolwindow.audit.models import AuditEvent
-from schoolwindow.messaging import services
+from schoolwindow.messaging.conversations import services
 from schoolwindow.messaging.models import Delivery, DeliveryStatus, Message
 from schoolwindow.people.models import GuardianLink
 from tests.messaging import pages_support as support

@@ -11,7 +11,7 @@ from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from schoolwindow.messaging.phrasebook import PHRASES
+from schoolwindow.messaging.translation.phrasebook import PHRASES
 from tests.conftest import signed_in_client
 from tests.world import STAFF_ROLES, World, build_world
 
@@ -195,7 +195,7 @@ def test_the_preview_works_without_javascript_as_a_page(world: World) -> None:
 def test_the_picker_partial_renders_in_both_ways_and_degrades_to_links(world: World) -> None:
     request = RequestFactory().get("/messages/new/")
     own_box = Template(
-        '{% include "messaging/_phrase_picker.html" with target="new-body"'
+        '{% include "messaging/translation/_phrase_picker.html" with target="new-body"'
         ' selected="praise.effort" %}'
     ).render(Context({"request": request, "pupil": world.pupil}))
     assert "<textarea" not in own_box  # the form has its own
@@ -208,9 +208,9 @@ def test_the_picker_partial_renders_in_both_ways_and_degrades_to_links(world: Wo
     assert 'hx-include="closest form"' in own_box
     assert f'href="{reverse("phrasebook:preview")}?pupil={world.pupil.pk}"' in own_box
 
-    whole = Template('{% include "messaging/_phrase_picker.html" with body="Hello" %}').render(
-        Context({"request": request})
-    )
+    whole = Template(
+        '{% include "messaging/translation/_phrase_picker.html" with body="Hello" %}'
+    ).render(Context({"request": request}))
     assert '<label for="id_body">Message</label>' in whole
     assert re.search(r'<textarea id="id_body" name="body"[^>]*>Hello</textarea>', whole)
     assert '<input type="hidden" name="phrase_key" id="id_body-phrase-key" value="">' in whole

@@ -22,14 +22,13 @@ from schoolwindow.messaging.models import (
     MessagingSettings,
     Tone,
 )
-from schoolwindow.messaging.phrasebook import PHRASES
-from schoolwindow.messaging.positive import (
+from schoolwindow.messaging.positive.selectors import (
     families_without_positive,
     family_balances,
     gap_cutoff,
-    praise_phrases,
-    praise_send,
 )
+from schoolwindow.messaging.positive.services import praise_phrases, praise_send
+from schoolwindow.messaging.translation.phrasebook import PHRASES
 from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import Enrolment
 from schoolwindow.schools.models import AcademicYear, Term

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from schoolwindow.messaging.conversations.services import conversation_start
+from schoolwindow.messaging.delivery.reach import unreachable_families
 from schoolwindow.messaging.models import Delivery, DeliveryStatus, MessagingSettings
-from schoolwindow.messaging.reach import unreachable_families
-from schoolwindow.messaging.services import conversation_start
 from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import Channel
 from tests.conftest import signed_in_client

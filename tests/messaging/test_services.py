@@ -10,6 +10,14 @@ from django.utils import timezone
 
 from schoolwindow.audit.models import AuditEvent
 from schoolwindow.engagement.models import FamilyMessage
+from schoolwindow.messaging.conversations.services import (
+    contact_log_record,
+    conversation_read,
+    conversation_start,
+    message_post,
+)
+from schoolwindow.messaging.delivery.quiet import quiet_hours_release
+from schoolwindow.messaging.delivery.services import ContactRestricted
 from schoolwindow.messaging.models import (
     ContactKind,
     ContactOutcome,
@@ -18,14 +26,6 @@ from schoolwindow.messaging.models import (
     DeliveryStatus,
     Message,
     MessagingSettings,
-)
-from schoolwindow.messaging.quiet import quiet_hours_release
-from schoolwindow.messaging.services import (
-    ContactRestricted,
-    contact_log_record,
-    conversation_read,
-    conversation_start,
-    message_post,
 )
 from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import GuardianLink
@@ -220,7 +220,7 @@ def test_quiet_hours_wait_for_the_morning(local: str, expected: str) -> None:
 def test_a_broadcast_reaches_each_family_once_and_never_a_restricted_guardian(
     world: World,
 ) -> None:
-    from schoolwindow.messaging.broadcasts import broadcast_create, broadcast_queue
+    from schoolwindow.messaging.broadcasts.services import broadcast_create, broadcast_queue
     from schoolwindow.messaging.models import AudienceKind
 
     actor = staff_actor(world, "leader")
@@ -248,9 +248,9 @@ def test_reading_an_announcement_marks_the_signal_of_each_child_it_was_about(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from schoolwindow.messaging.broadcasts import broadcast_create, broadcast_queue
+    from schoolwindow.messaging.broadcasts.services import broadcast_create, broadcast_queue
+    from schoolwindow.messaging.delivery.services import family_signal_sync
     from schoolwindow.messaging.models import AudienceKind
-    from schoolwindow.messaging.services import family_signal_sync
     from tests.factories import PupilFactory
 
     second_child = PupilFactory(school=world.secondary, legal_first_name="Olek")
@@ -285,7 +285,7 @@ def test_queueing_an_announcement_costs_the_same_queries_for_more_families(world
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from schoolwindow.messaging.broadcasts import broadcast_create, broadcast_queue
+    from schoolwindow.messaging.broadcasts.services import broadcast_create, broadcast_queue
     from schoolwindow.messaging.models import AudienceKind
     from tests.factories import PupilFactory
 

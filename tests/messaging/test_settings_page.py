@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from schoolwindow.audit.models import AuditEvent
+from schoolwindow.messaging.delivery.quiet import settings_for
 from schoolwindow.messaging.models import MessagingSettings
-from schoolwindow.messaging.quiet import settings_for
 from schoolwindow.people.models import Staff
 from tests.conftest import signed_in_client
 from tests.world import ALL_ROLES, World, build_world

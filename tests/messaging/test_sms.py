@@ -17,7 +17,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from schoolwindow.messaging.channels.sms import phone_normalise
+from schoolwindow.messaging.conversations.services import conversation_start
+from schoolwindow.messaging.delivery.channels.sms import phone_normalise
+from schoolwindow.messaging.delivery.outbox import outbox_drain
 from schoolwindow.messaging.models import (
     Conversation,
     Delivery,
@@ -27,8 +29,6 @@ from schoolwindow.messaging.models import (
     Message,
     MessagingSettings,
 )
-from schoolwindow.messaging.outbox import outbox_drain
-from schoolwindow.messaging.services import conversation_start
 from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import Channel, GuardianLink
 from tests.world import World, build_world
@@ -235,7 +235,7 @@ def test_a_failure_report_leads_to_a_letter_when_nothing_else_is_left(
 
 def test_the_file_provider_signs_its_webhooks_with_the_secret_key(settings, world: World) -> None:  # type: ignore[no-untyped-def]
     settings.SMS_PROVIDER = "file"
-    from schoolwindow.messaging.channels.sms import FileSmsProvider
+    from schoolwindow.messaging.delivery.channels.sms import FileSmsProvider
 
     start(world)
     body = urllib.parse.urlencode({"id": "demo-1", "from": "07700900001", "body": "Thanks"})

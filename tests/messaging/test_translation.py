@@ -21,8 +21,12 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
+from schoolwindow.messaging.conversations.services import (
+    conversation_start,
+    guardian_message_create,
+)
 from schoolwindow.messaging.models import Delivery, Message, MessagingSettings
-from schoolwindow.messaging.phrasebook import (
+from schoolwindow.messaging.translation.phrasebook import (
     ALLOWED_FIELDS,
     CATEGORIES,
     FAMILY_UI_TEXT,
@@ -32,8 +36,7 @@ from schoolwindow.messaging.phrasebook import (
     family_ui_text,
     phrase_match,
 )
-from schoolwindow.messaging.services import conversation_start, guardian_message_create
-from schoolwindow.messaging.translation import (
+from schoolwindow.messaging.translation.services import (
     LibreTranslateProvider,
     PhrasebookProvider,
     Rendering,

@@ -8,9 +8,9 @@ urlpatterns = [
     path("audit/", include("schoolwindow.audit.urls")),
     path("watchlist/", include("schoolwindow.engagement.urls")),
     path("xapi/", include("schoolwindow.engagement.xapi_urls")),
-    path("messages/", include("schoolwindow.messaging.urls")),
+    path("messages/", include("schoolwindow.messaging.conversations.urls")),
     path("families/", include("schoolwindow.messaging.family_urls")),
-    path("phrasebook/", include("schoolwindow.messaging.translation_urls")),
-    path("hooks/", include("schoolwindow.messaging.webhook_urls")),
+    path("phrasebook/", include("schoolwindow.messaging.translation.urls")),
+    path("hooks/", include("schoolwindow.messaging.delivery.webhook_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

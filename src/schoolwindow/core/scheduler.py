@@ -55,7 +55,7 @@ JOBS: tuple[Job, ...] = (
     Job(
         name="messaging-nudges-prepare",
         at=dt.time(12, 0),
-        task_path="schoolwindow.messaging.nudges.nudges_prepare_task",
+        task_path="schoolwindow.messaging.summaries.services.nudges_prepare_task",
         weekday=4,
     ),
 )

@@ -63,10 +63,20 @@ from schoolwindow.engagement.models import (
     HomeworkStatus,
     HomeworkSubmission,
 )
-from schoolwindow.messaging import broadcasts, nudges, positive
-from schoolwindow.messaging.channels.email import message_id_for
-from schoolwindow.messaging.fallback import fallback_for
-from schoolwindow.messaging.inbound import delivery_mark_failed
+from schoolwindow.messaging.broadcasts import services as broadcasts_services
+from schoolwindow.messaging.conversations.services import (
+    contact_log_record,
+    conversation_read,
+    conversation_start,
+    guardian_message_create,
+    message_post,
+    participant_staff_add,
+)
+from schoolwindow.messaging.delivery.channels.email import message_id_for
+from schoolwindow.messaging.delivery.fallback import fallback_for
+from schoolwindow.messaging.delivery.inbound import delivery_mark_failed
+from schoolwindow.messaging.delivery.outbox import SYSTEM_ACTOR
+from schoolwindow.messaging.delivery.quiet import settings_for
 from schoolwindow.messaging.models import (
     AudienceKind,
     Broadcast,
@@ -81,16 +91,13 @@ from schoolwindow.messaging.models import (
     Participant,
     Tone,
 )
-from schoolwindow.messaging.outbox import SYSTEM_ACTOR
-from schoolwindow.messaging.phrasebook import PHRASEBOOK_LANGUAGES, PHRASES_BY_KEY, phrase_fill
-from schoolwindow.messaging.quiet import settings_for
-from schoolwindow.messaging.services import (
-    contact_log_record,
-    conversation_read,
-    conversation_start,
-    guardian_message_create,
-    message_post,
-    participant_staff_add,
+from schoolwindow.messaging.positive import services as positive_services
+from schoolwindow.messaging.summaries import selectors as summaries_selectors
+from schoolwindow.messaging.summaries import services as summaries_services
+from schoolwindow.messaging.translation.phrasebook import (
+    PHRASEBOOK_LANGUAGES,
+    PHRASES_BY_KEY,
+    phrase_fill,
 )
 from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import (
@@ -269,7 +276,7 @@ def clock_at(moment: dt.datetime) -> Iterator[None]:
 def settings_read_once() -> Iterator[None]:
     """Each school's MessagingSettings read once while the demo writes: the services read them
     for every copy (send_not_before), and they do not change once settings_build has run."""
-    from schoolwindow.messaging import quiet
+    from schoolwindow.messaging.delivery import quiet
 
     read = quiet.settings_for
     found: dict[int, MessagingSettings] = {}
@@ -857,7 +864,7 @@ class ConversationsBuilder:
     def settings_build(self) -> None:
         """The pastoral lead approves Riverside Academy's weekly summaries; the primary's SENCo
         the primary's. Each head chose that at the start of November."""
-        from schoolwindow.messaging.school_settings import FIELDS, messaging_settings_update
+        from schoolwindow.messaging.settings.services import FIELDS, messaging_settings_update
 
         approvers = (
             (self.secondary, self.leader, self.pastoral),
@@ -1039,7 +1046,7 @@ class ConversationsBuilder:
         if ella_teacher is not None:
             moment = self.when(self.primary, 4, "15:25")
             with self.clock(moment):
-                praised = positive.praise_send(
+                praised = positive_services.praise_send(
                     actor=self.actor(ella_teacher.user),
                     pupil_id=ella.pk,
                     phrase_key="praise.reading",
@@ -1118,7 +1125,7 @@ class ConversationsBuilder:
         # Star of the week, to both parents separately (her father reads English, by text).
         moment = self.when(secondary, 6, "15:20")
         with self.clock(moment):
-            praised = positive.praise_send(
+            praised = positive_services.praise_send(
                 actor=self.actor(self.teacher.user),
                 pupil_id=zuza.pk,
                 phrase_key="praise.star_of_the_week",
@@ -2009,7 +2016,7 @@ class ConversationsBuilder:
                 moment += dt.timedelta(seconds=index)
                 with self.clock(moment):
                     try:
-                        conversations = positive.praise_send(
+                        conversations = positive_services.praise_send(
                             actor=self.actor(author.user),
                             pupil_id=pupil_id,
                             phrase_key=self.rng.choice(keys),
@@ -2291,7 +2298,7 @@ class ConversationsBuilder:
         actor = self.actor(author.user)
         with self.clock(at):
             if video_link:
-                from schoolwindow.messaging.broadcast_views import broadcast_send
+                from schoolwindow.messaging.broadcasts.services import broadcast_send
 
                 school = next(s for s in self.schools if s.pk == author.school_id)
                 sent, _copies = broadcast_send(
@@ -2307,7 +2314,7 @@ class ConversationsBuilder:
                     },
                 )
             else:
-                sent = broadcasts.broadcast_create(
+                sent = broadcasts_services.broadcast_create(
                     actor=actor,
                     school_id=author.school_id,
                     subject=subject,
@@ -2317,7 +2324,7 @@ class ConversationsBuilder:
                     group_id=group_id,
                     scheduled_for=scheduled_for,
                 )
-                broadcasts.broadcast_queue(actor=actor, broadcast=sent)
+                broadcasts_services.broadcast_queue(actor=actor, broadcast=sent)
             message = Message.objects.filter(broadcast=sent).latest("pk")
             conversation_read(actor=actor, conversation=message.conversation)
         self.counts.broadcasts += 1
@@ -2478,5 +2485,7 @@ class ConversationsBuilder:
         for school in self.schools:
             friday = self.day(school, 1)
             with self.clock(self.at(friday, "12:00")):
-                batch = nudges.nudges_prepare(school.pk, nudges.week_start(friday))
+                batch = summaries_services.nudges_prepare(
+                    school.pk, summaries_selectors.week_start(friday)
+                )
             self.counts.nudges += batch.nudges.count()

@@ -7,8 +7,6 @@ HTMX the same POST answers with just the watchlist row, which replaces the old o
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -29,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from schoolwindow.core.access import actor_passes
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.rendercache import NEXT_MARK, RenderCache, fill_next
 from schoolwindow.core.requests import actor_of, is_htmx, safe_next, wants_fragment
 from schoolwindow.engagement import forms, selectors, services
 from schoolwindow.engagement.models import Flag, FlagOutcome
@@ -100,37 +99,8 @@ def watchlist(request: HttpRequest) -> HttpResponse:
 
 # --- Drawing the rows ------------------------------------------------------------------------
 
-NEXT_MARK = "__sw_next__"  # stands for the list's own address (with its filters) in cached rows
-
-
-class RowCache:
-    """Rows as drawn, keyed by everything they show (WatchRow.cache_key), in this process.
-
-    Flags change once a morning and when someone acts; the list is read many times a day by
-    several people, so most rows are drawn once. A small LRU: nothing to configure or clear.
-    """
-
-    def __init__(self, size: int = 4000) -> None:
-        self.size = size
-        self.rows: OrderedDict[str, str] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> str | None:
-        with self.lock:
-            html = self.rows.get(key)
-            if html is not None:
-                self.rows.move_to_end(key)
-            return html
-
-    def put(self, key: str, html: str) -> None:
-        with self.lock:
-            self.rows[key] = html
-            self.rows.move_to_end(key)
-            while len(self.rows) > self.size:
-                self.rows.popitem(last=False)
-
-
-ROW_CACHE = RowCache()
+# The watchlist's rows as drawn (WatchRow.cache_key says what they show).
+ROW_CACHE = RenderCache()
 
 
 def row_template() -> Any:
@@ -153,7 +123,7 @@ def rows_html(rows: list[selectors.WatchRow], *, show_school: bool, next_url: st
                 found[key] = html = template.render(context)
                 ROW_CACHE.put(key, html)
     html = "".join(found[key] or "" for key in keys)
-    return mark_safe(html.replace(NEXT_MARK, quote(next_url, safe="/")))
+    return mark_safe(fill_next(html, next_url))
 
 
 @actor_passes(selectors.can_use_watchlist)

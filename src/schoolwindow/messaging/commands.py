@@ -94,7 +94,7 @@ def broadcast_from_cli(args: argparse.Namespace) -> int:
     from django.core.exceptions import PermissionDenied
     from django.db.models import Count
 
-    from schoolwindow.messaging.broadcasts import broadcast_create, broadcast_queue
+    from schoolwindow.messaging.broadcasts.services import broadcast_create, broadcast_queue
     from schoolwindow.messaging.models import Delivery
     from schoolwindow.schools.models import School
 
@@ -141,7 +141,7 @@ def receive_email_from_cli(args: argparse.Namespace) -> int:
     """Read one raw message from standard input, as an MTA's pipe delivers it."""
     from django.db import DatabaseError
 
-    from schoolwindow.messaging.inbound import email_receive
+    from schoolwindow.messaging.delivery.inbound import email_receive
 
     raw = sys.stdin.buffer.read()
     if not raw.strip():
@@ -164,7 +164,7 @@ def imap_poll(client: Any, folder: str) -> list[tuple[str, str]]:
     """
     from django.db import DatabaseError
 
-    from schoolwindow.messaging.inbound import email_receive
+    from schoolwindow.messaging.delivery.inbound import email_receive
 
     status, _data = client.select(folder)
     if status != "OK":

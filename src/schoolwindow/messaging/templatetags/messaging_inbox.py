@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import template
 
 from schoolwindow.core.permissions import Actor
-from schoolwindow.messaging import selectors
+from schoolwindow.messaging.conversations import inbox_selectors
+from schoolwindow.messaging.conversations import selectors as conversations_selectors
 
 register = template.Library()
 
@@ -13,7 +14,11 @@ register = template.Library()
 @register.filter
 def sees_messages(actor: Actor | None) -> bool:
     """Staff and parents; never pupils or trust officers."""
-    return actor is not None and actor.is_authenticated and selectors.can_use_messages(actor)
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and conversations_selectors.can_use_messages(actor)
+    )
 
 
 @register.filter
@@ -21,4 +26,4 @@ def unread_messages(actor: Actor | None) -> int:
     """How many conversations have something new: one small query (capped at 100)."""
     if actor is None or not actor.is_authenticated:
         return 0
-    return selectors.unread_count(actor)
+    return inbox_selectors.unread_count(actor)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import get_language_info
 
-from schoolwindow.messaging.phrasebook import CATEGORIES, LANGUAGE_NAMES
-from schoolwindow.messaging.translation import base_language, is_rtl
+from schoolwindow.messaging.translation.phrasebook import CATEGORIES, LANGUAGE_NAMES
+from schoolwindow.messaging.translation.services import base_language, is_rtl
 
 register = template.Library()
 

@@ -1,0 +1,140 @@
+"""The messaging app's public face: the only messaging module other apps may import.
+
+The apps above messaging (support, portal, community, and whatever comes next) start
+conversations, write to families, log contacts and ask what a family has read through these
+functions, never through `messaging.conversations`, `messaging.delivery` or the other parts,
+which may change shape. Each function is keyword-only and delegates to the service or selector
+that does the work, with the same checks as the pages: the acting `Actor` must be allowed, a
+guardian under a contact restriction is refused (`ContactRestricted`, audited), a body that is
+empty or too long is a `ValueError`, and anything else out of reach is `PermissionDenied`.
+
+Nothing here sends anything: messages are written with one outbox copy per recipient, in the
+guardian's preferred channel and language, and the worker sends them (quiet hours apply unless
+the message is urgent and the actor may mark it so).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from schoolwindow.core.permissions import Actor
+from schoolwindow.messaging.conversations import services as conversation_services
+from schoolwindow.messaging.delivery import selectors as delivery_selectors
+from schoolwindow.messaging.delivery.selectors import ReadCounts
+from schoolwindow.messaging.delivery.services import ContactRestricted, guardian_ids_for_pupil
+from schoolwindow.messaging.models import ContactLog, Conversation, Message, Tone
+
+__all__ = [
+    "ContactRestricted",
+    "ReadCounts",
+    "contact_record",
+    "conversation_start",
+    "family_message_queue",
+    "family_read_counts",
+]
+
+
+def conversation_start(
+    *,
+    actor: Actor,
+    school_id: int,
+    subject: str,
+    body: str,
+    guardian_ids: Sequence[int] = (),
+    pupil_id: int | None = None,
+    tone: str = Tone.NEUTRAL,
+    needs_reply: bool = False,
+) -> Conversation:
+    """A member of staff starts one conversation with these guardians (about the pupil, when
+    given). With a pupil and no guardians: everyone who may be contacted about the pupil."""
+    if not guardian_ids and pupil_id is not None:
+        guardian_ids = guardian_ids_for_pupil(school_id, pupil_id)
+    [conversation] = conversation_services.conversation_start(
+        actor=actor,
+        school_id=school_id,
+        pupil_id=pupil_id,
+        guardian_ids=guardian_ids,
+        subject=subject,
+        body=body,
+        tone=tone,
+        needs_reply=needs_reply,
+    )
+    return conversation
+
+
+def family_message_queue(
+    *,
+    actor: Actor,
+    school_id: int,
+    body: str,
+    guardian_ids: Sequence[int] = (),
+    pupil_id: int | None = None,
+    subject: str = "",
+    urgent: bool = False,
+    tone: str = Tone.NEUTRAL,
+) -> Message:
+    """Queue a message to a family, in a new conversation with them: each guardian gets a copy
+    by their own preferred channel (the app, email, text, or a letter when nothing else works),
+    in their language. With a pupil and no guardians: everyone who may be contacted about the
+    pupil. `urgent` (leaders, the DSL, pastoral leads and the office only) lets it through the
+    school's quiet hours."""
+    if not guardian_ids and pupil_id is not None:
+        guardian_ids = guardian_ids_for_pupil(school_id, pupil_id)
+    [conversation] = conversation_services.conversation_start(
+        actor=actor,
+        school_id=school_id,
+        pupil_id=pupil_id,
+        guardian_ids=guardian_ids,
+        subject=subject,
+        body=body,
+        urgent=urgent,
+        tone=tone,
+    )
+    return conversation.messages.get()
+
+
+def contact_record(
+    *,
+    actor: Actor,
+    pupil_id: int,
+    kind: str,
+    outcome: str,
+    happened_at: dt.datetime,
+    guardian_id: int | None = None,
+    notes: str = "",
+    tone: str = Tone.NEUTRAL,
+    flag_id: int | None = None,
+) -> ContactLog:
+    """Log a call, meeting or visit with a pupil's family (`ContactKind`, `ContactOutcome`);
+    with a `flag_id`, it counts as action on that watchlist flag."""
+    return conversation_services.contact_log_record(
+        actor=actor,
+        pupil_id=pupil_id,
+        guardian_id=guardian_id,
+        kind=kind,
+        outcome=outcome,
+        happened_at=happened_at,
+        notes=notes,
+        tone=tone,
+        flag_id=flag_id,
+    )
+
+
+def family_read_counts(
+    *,
+    actor: Actor,
+    since: dt.datetime,
+    until: dt.datetime,
+    guardian_id: int | None = None,
+    household_id: int | None = None,
+) -> ReadCounts:
+    """How many messages reached one guardian (or a household's guardians) in [since, until),
+    and how many of them were read."""
+    return delivery_selectors.family_read_counts(
+        actor=actor,
+        guardian_id=guardian_id,
+        household_id=household_id,
+        since=since,
+        until=until,
+    )

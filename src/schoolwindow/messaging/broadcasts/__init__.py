@@ -1,0 +1,1 @@
+"""Announcements to many families (and the head's video), under /families/broadcasts/."""

@@ -1,0 +1,205 @@
+"""Reads for announcements: who may send them, which a member of staff may see, and each
+announcement's status computed from its copies (each family counted once, by its furthest copy).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from schoolwindow.core.permissions import Actor
+from schoolwindow.messaging.broadcasts.services import (
+    BROADCAST_ROLES,
+)
+from schoolwindow.messaging.models import (
+    Broadcast,
+    BroadcastStatus,
+    Delivery,
+    DeliveryStatus,
+)
+
+# What became of each family's copy, in the order the figures show them. Every family is in
+# exactly one of these, so they add up to the number of families.
+STATS_STATUSES = (
+    DeliveryStatus.QUEUED,
+    DeliveryStatus.SENT,
+    DeliveryStatus.DELIVERED,
+    DeliveryStatus.READ,
+    DeliveryStatus.REPLIED,
+    DeliveryStatus.BOUNCED,
+    DeliveryStatus.FAILED,
+    DeliveryStatus.LETTER,
+)
+# A family with several copies (an email that bounced, then a text) counts once, by the copy that
+# got furthest: most telling first.
+FAMILY_ORDER: dict[str, int] = {
+    status: rank
+    for rank, status in enumerate(
+        (
+            DeliveryStatus.REPLIED,
+            DeliveryStatus.READ,
+            DeliveryStatus.DELIVERED,
+            DeliveryStatus.SENT,
+            DeliveryStatus.QUEUED,
+            DeliveryStatus.LETTER,
+            DeliveryStatus.BOUNCED,
+            DeliveryStatus.FAILED,
+        )
+    )
+}
+# Statuses counted as another: still to send, and a letter whether printed yet or not.
+STATS_MERGE: dict[str, str] = {
+    DeliveryStatus.SENDING: DeliveryStatus.QUEUED,
+    DeliveryStatus.PRINTED: DeliveryStatus.LETTER,
+}
+
+
+# --- Who may send ----------------------------------------------------------------------------
+
+
+def broadcast_schools(actor: Actor) -> list[int]:
+    return sorted(
+        school_id
+        for school_id in actor.staff_ids
+        if actor.has_role(school_id, *BROADCAST_ROLES, "teacher")
+    )
+
+
+def may_broadcast(actor: Actor) -> bool:
+    return bool(broadcast_schools(actor))
+
+
+def broadcasts_visible(actor: Actor, school_id: int) -> QuerySet[Broadcast]:
+    """Everyone's at the school for the broadcast roles; a teacher's own otherwise."""
+    found = Broadcast.objects.filter(school_id=school_id)
+    if actor.has_role(school_id, *BROADCAST_ROLES):
+        return found
+    staff_id = actor.staff_ids.get(school_id)
+    if staff_id is None or not actor.has_role(school_id, "teacher"):
+        return found.none()
+    return found.filter(created_by_id=staff_id)
+
+
+def broadcast_for(actor: Actor, broadcast_id: int) -> Broadcast:
+    broadcast = Broadcast.objects.filter(pk=broadcast_id).select_related("created_by").first()
+    if (
+        broadcast is None
+        or not broadcasts_visible(actor, broadcast.school_id).filter(pk=broadcast.pk).exists()
+    ):
+        raise Http404
+    return broadcast
+
+
+# --- Statistics ------------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    """What became of an announcement: families by where their copy got to, and when the last
+    copy left (sent, or given up on; a letter counts when printed, not here)."""
+
+    counts: dict[str, int]
+    total: int  # families, each once
+    last_went: dt.datetime | None = None
+
+    @property
+    def waiting(self) -> int:
+        """Families whose copy is still to go (waiting for its time, or being sent)."""
+        return self.counts.get(DeliveryStatus.QUEUED, 0)
+
+    @property
+    def gone(self) -> int:
+        return self.total - self.waiting
+
+    @property
+    def read(self) -> int:
+        return self.counts.get(DeliveryStatus.READ, 0) + self.counts.get(DeliveryStatus.REPLIED, 0)
+
+    @property
+    def read_rate(self) -> int | None:
+        """Percent of copies read (a reply counts as read); None before any copy."""
+        if not self.total:
+            return None
+        return round(100 * self.read / self.total)
+
+    @property
+    def rows(self) -> list[tuple[str, str, int]]:
+        labels = dict(DeliveryStatus.choices)
+        return [
+            (status, str(labels[status]), self.counts.get(status, 0)) for status in STATS_STATUSES
+        ]
+
+
+def broadcast_stats(broadcast_ids: list[int]) -> dict[int, Stats]:
+    """Families per status for each broadcast, in two queries however many there are.
+
+    The first counts copies per status (and when the last left); the second reads only the
+    families with more than one copy (a fallback followed the first) so that each family counts
+    once, by the copy that got furthest. Waiting and sending count as queued; a printed letter
+    counts as a letter; cancelled copies (a contact restriction since) are not counted."""
+    stats = {pk: Stats(counts={}, total=0) for pk in broadcast_ids}
+    copies = Delivery.objects.filter(message__broadcast_id__in=broadcast_ids).exclude(
+        status=DeliveryStatus.CANCELLED
+    )
+    rows = (
+        copies.values("message__broadcast_id", "status")
+        .annotate(n=Count("id"), went=Max(Coalesce("sent_at", "bounced_at", "failed_at")))
+        .order_by()
+    )
+    for row in rows:
+        item = stats[row["message__broadcast_id"]]
+        status = STATS_MERGE.get(row["status"], row["status"])
+        item.counts[status] = item.counts.get(status, 0) + row["n"]
+        item.total += row["n"]
+        went = row["went"]
+        if status != DeliveryStatus.LETTER and went is not None:
+            item.last_went = max(item.last_went, went) if item.last_went else went
+    followed = copies.filter(message__broadcast_id__in=broadcast_ids, fallback_of__isnull=False)
+    chains: dict[tuple[int, int], list[str]] = {}
+    for broadcast_id, guardian_id, status in (
+        copies.filter(Q(fallback_of__isnull=False) | Q(pk__in=followed.values("fallback_of_id")))
+        .values_list("message__broadcast_id", "guardian_id", "status")
+        .order_by()
+    ):
+        chains.setdefault((broadcast_id, guardian_id), []).append(STATS_MERGE.get(status, status))
+    for (broadcast_id, _guardian_id), statuses in chains.items():
+        if len(statuses) < 2:
+            continue
+        item = stats[broadcast_id]
+        for status in statuses:
+            item.counts[status] -= 1
+        best = min(statuses, key=lambda status: FAMILY_ORDER.get(status, len(FAMILY_ORDER)))
+        item.counts[best] += 1
+        item.total -= len(statuses) - 1
+    for item in stats.values():
+        item.counts = {status: n for status, n in item.counts.items() if n}
+    return stats
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an announcement has got to, told truthfully: scheduled (and for when), sending
+    (so many families of so many), or sent (when the last copy left)."""
+
+    state: str  # "draft", "scheduled", "sending", "sent" or "cancelled"
+    when: dt.datetime | None
+    gone: int
+    total: int
+
+
+def broadcast_progress(
+    broadcast: Broadcast, stats: Stats, now: dt.datetime | None = None
+) -> Progress:
+    now = now or timezone.now()
+    if broadcast.status in (BroadcastStatus.DRAFT, BroadcastStatus.CANCELLED):
+        return Progress(broadcast.status, None, 0, stats.total)
+    if broadcast.scheduled_for is not None and broadcast.scheduled_for > now:
+        return Progress("scheduled", broadcast.scheduled_for, 0, stats.total)
+    if stats.waiting:
+        return Progress("sending", None, stats.gone, stats.total)
+    return Progress("sent", stats.last_went, stats.total, stats.total)

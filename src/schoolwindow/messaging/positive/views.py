@@ -1,0 +1,156 @@
+"""Pages for keeping in touch with every family: praise and the positive balance. Views parse,
+call, render.
+
+Every action is a plain form POST that redirects back (works without JavaScript); the praise
+buttons also answer HTMX with just a status line.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from schoolwindow.core.access import staff_only
+from schoolwindow.core.requests import actor_of, is_htmx
+from schoolwindow.messaging.delivery.services import ContactRestricted
+from schoolwindow.messaging.positive import selectors, services
+from schoolwindow.people.models import GuardianLink, Pupil, PupilStatus
+from schoolwindow.schools.models import School
+from schoolwindow.schools.requests import school_choice
+
+# --- Praise ----------------------------------------------------------------------------------
+
+
+def _praise_rows(school_id: int, pupils: list[Pupil]) -> list[dict[str, object]]:
+    links: dict[int, list[str]] = {}
+    for link in (
+        GuardianLink.objects.filter(
+            school_id=school_id, pupil_id__in=[p.pk for p in pupils], contact_restricted=False
+        )
+        .defer("restriction_reason")
+        .select_related("guardian")
+        .order_by("contact_priority", "guardian_id")
+    ):
+        links.setdefault(link.pupil_id, []).append(link.guardian.display_name)
+    sent = selectors.praised_today([p.pk for p in pupils], school_id=school_id)
+    return [
+        {"pupil": p, "guardians": links.get(p.pk, []), "sent_today": p.pk in sent} for p in pupils
+    ]
+
+
+def _praise_page(
+    request: HttpRequest, *, title: str, school_id: int, pupils: list[Pupil], back: str
+) -> HttpResponse:
+    phrases = services.praise_phrases()
+    school = School.objects.get(pk=school_id)
+    shown = [
+        (phrase.key, phrase.texts["en"].format(child=_("[name]"), school=school.name))
+        for phrase in phrases
+    ]
+    chosen = request.GET.get("phrase", "")
+    if chosen not in {p.key for p in phrases} and phrases:
+        chosen = phrases[0].key
+    return render(
+        request,
+        "messaging/positive/praise.html",
+        {
+            "title": title,
+            "rows": _praise_rows(school_id, pupils),
+            "phrases": shown,
+            "chosen": chosen,
+            "back": back,
+            "action": request.path,
+        },
+    )
+
+
+def _praise_post(request: HttpRequest, *, allowed_pupils: dict[int, Pupil]) -> HttpResponse:
+    actor = actor_of(request)
+    raw = request.POST.get("pupil", "")
+    pupil = allowed_pupils.get(int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    phrase_key = request.POST.get("phrase", "")
+    ok = False
+    if pupil is None:
+        text = _("Choose a pupil to praise.")
+    else:
+        try:
+            sent = services.praise_send(actor=actor, pupil_id=pupil.pk, phrase_key=phrase_key)
+        except ContactRestricted as error:
+            text = str(error)
+        except ValueError as error:
+            text = str(error)
+        else:
+            ok = True
+            text = _("Praise for %(child)s is on its way to %(n)d parent or carer(s).") % {
+                "child": pupil.first_name,
+                "n": len(sent),
+            }
+    if is_htmx(request):
+        return render(
+            request,
+            "messaging/positive/_praise_status.html",
+            {"text": text, "ok": ok, "pupil": pupil},
+        )
+    (messages.success if ok else messages.error)(request, text)
+    target = request.path
+    if phrase_key:
+        target += "?phrase=" + phrase_key
+    return redirect(target)
+
+
+@staff_only
+def praise_group(request: HttpRequest, group_id: int) -> HttpResponse:
+    from schoolwindow.people.rosters import group_class_list
+
+    class_list = group_class_list(actor=actor_of(request), group_id=group_id)  # 404 if unseen
+    pupils = [member.pupil for member in class_list.members]
+    if request.method == "POST":
+        return _praise_post(request, allowed_pupils={p.pk: p for p in pupils})
+    return _praise_page(
+        request,
+        title=_("Send praise home: %(group)s") % {"group": class_list.group.name},
+        school_id=class_list.group.school_id,
+        pupils=pupils,
+        back=reverse("group_detail", kwargs={"group_id": group_id}),
+    )
+
+
+@staff_only
+def praise_pupil(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    pupil = (
+        Pupil.objects.filter(actor.pupil_scope(), pk=pupil_id, status=PupilStatus.ACTIVE)
+        .filter(school_id__in=list(actor.staff_ids))
+        .select_related("year_group")
+        .distinct()
+        .first()
+    )
+    if pupil is None:
+        raise Http404
+    if request.method == "POST":
+        return _praise_post(request, allowed_pupils={pupil.pk: pupil})
+    return _praise_page(
+        request,
+        title=_("Send praise home: %(child)s") % {"child": pupil.display_name},
+        school_id=pupil.school_id,
+        pupils=[pupil],
+        back=reverse("families:positive"),
+    )
+
+
+# --- The positive balance --------------------------------------------------------------------
+
+
+@staff_only
+def positive_page(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    school, schools = school_choice(request, sorted(actor.staff_ids))
+    overview = selectors.positive_overview(actor=actor, school=school)
+    return render(
+        request,
+        "messaging/positive/positive.html",
+        {"overview": overview, "school": school, "schools": schools},
+    )

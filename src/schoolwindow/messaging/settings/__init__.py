@@ -1,0 +1,1 @@
+"""A school's messaging settings (quiet hours, fallback, positive gap, nudge approver)."""

@@ -1,0 +1,1 @@
+"""Weekly summaries for families (nudges): preparing, approving, opting out (/families/nudges/)."""

@@ -1,0 +1,1 @@
+"""The phrasebook, machine translation and the phrase picker (/phrasebook/)."""
