@@ -21,8 +21,8 @@ from schoolwindow.core.models import User
 from schoolwindow.core.permissions import Actor, actor_for
 from schoolwindow.demo.builder import demo_build
 from schoolwindow.demo.calendars import DEMO_TODAY, HISTORY_START
-from schoolwindow.demo.history import SCRIPTED_PUPILS
 from schoolwindow.demo.logins import LOGIN_USERNAMES, DemoResult
+from schoolwindow.demo.parts.engagement.scripts import SCRIPTED_PUPILS
 from schoolwindow.engagement import codes
 from schoolwindow.engagement.models import (
     ActivityEvent,

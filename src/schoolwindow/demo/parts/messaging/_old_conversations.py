@@ -40,7 +40,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -53,6 +53,7 @@ from schoolwindow.audit.services import audit_record
 from schoolwindow.core.models import User
 from schoolwindow.core.permissions import Actor, actor_for
 from schoolwindow.demo.calendars import DEMO_TODAY
+from schoolwindow.demo.context import DemoContext
 from schoolwindow.demo.logins import LOGIN_USERNAMES
 from schoolwindow.engagement.models import (
     AttendanceMark,
@@ -107,9 +108,6 @@ from schoolwindow.people.models import (
 )
 from schoolwindow.schools.calendar import school_days
 from schoolwindow.schools.models import GroupKind, School, YearGroup
-
-if TYPE_CHECKING:
-    from schoolwindow.demo.builder import DemoBuilder
 
 MORNING = dt.time(8, 0)  # the demo stands here on DEMO_TODAY
 WINDOW_DAYS = 36  # calendar days of messaging before DEMO_TODAY (back to Friday 16 October)
@@ -319,7 +317,7 @@ def rows_update(model: type[Model], fields: Sequence[str], objects: Sequence[Mod
 class ConversationsBuilder:
     """Writes the demo's messaging; uses the demo builder's seeded random generator."""
 
-    def __init__(self, demo: DemoBuilder) -> None:
+    def __init__(self, demo: DemoContext) -> None:
         self.demo = demo
         self.rng = demo.rng
         self.say = demo.say
