@@ -49,6 +49,7 @@ from schoolwindow.demo.parts.engagement.homework import HistoryHomework
 from schoolwindow.engagement.models import (
     ActivityEvent,
     AttendanceMark,
+    Flag,
 )
 
 
@@ -115,6 +116,8 @@ class HistoryBuilder(HistoryHomework):
     def risk_models_train(self) -> None:
         """Each school's learned risk score, trained on last year (2025/26), as a school would
         on its first day with School Window; a scaled-down demo may have too little history."""
+        # Imported here, not at the top, so the demo still builds where engagement.risk is
+        # not there (a trimmed install, an app being written): the history is kept without it.
         try:
             from schoolwindow.engagement.risk import RiskTrainingError, risk_model_train
         except ImportError:
@@ -143,6 +146,8 @@ class HistoryBuilder(HistoryHomework):
     def facts_and_flags(self) -> None:
         """Daily facts for every school day of the history, then the flags for DEMO_TODAY's
         morning, through the engagement app's own functions (each only if it is there)."""
+        # Imported here, not at the top, so the demo still builds where engagement.facts is
+        # not there (a trimmed install, an app being written): the history is kept without it.
         try:
             from schoolwindow.engagement.facts import pupil_days_recompute
         except ImportError:
@@ -160,13 +165,13 @@ class HistoryBuilder(HistoryHomework):
         self.counts.pupil_days = total
         self.say(f"  daily facts: {total:,} pupil-days ({time.perf_counter() - started:.1f} s)")
         self.risk_models_train()
+        # Imported here, not at the top, so the demo still builds where engagement.flags is
+        # not there (a trimmed install, an app being written): the history is kept without it.
         try:
             from schoolwindow.engagement.flags import flags_evaluate
         except ImportError:
             self.say("  flags not evaluated: engagement.flags is not there yet")
             return
-        from schoolwindow.engagement.models import Flag
-
         started = time.perf_counter()
         for school_id in self.days:
             flags_evaluate(school_id=school_id, on_date=DEMO_TODAY)

@@ -131,7 +131,7 @@ class Families(People):
             ),
             [(10, "female", "Ioana", ""), (5, "male", "Luca", "")],
         )
-        # Three more whose engagement history tells a story this term (demo/history.py): a
+        # Three more whose engagement history tells a story this term (parts/engagement): a
         # boy whose unauthorised absences climb, a girl in school but silent online since
         # half-term, and a family with children in both schools who stopped reading email.
         scripted(
