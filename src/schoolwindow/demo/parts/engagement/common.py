@@ -16,9 +16,7 @@ from django.db.models import Model
 
 from schoolwindow.demo.context import Child
 from schoolwindow.engagement import codes
-from schoolwindow.engagement.models import (
-    ActivityKind,
-)
+from schoolwindow.engagement.models import ActivityKind
 from schoolwindow.people.models import Guardian, Pupil
 from schoolwindow.schools.models import School
 

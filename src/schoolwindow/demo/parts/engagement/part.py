@@ -40,17 +40,9 @@ from django.db import connection
 from schoolwindow.demo.calendars import DEMO_TODAY
 from schoolwindow.demo.context import DemoContext
 from schoolwindow.demo.parts import DemoPart
-from schoolwindow.demo.parts.engagement.common import (
-    FACTS_CHUNK_DAYS,
-    HistoryCounts,
-    RowWriter,
-)
+from schoolwindow.demo.parts.engagement.common import FACTS_CHUNK_DAYS, HistoryCounts, RowWriter
 from schoolwindow.demo.parts.engagement.homework import HistoryHomework
-from schoolwindow.engagement.models import (
-    ActivityEvent,
-    AttendanceMark,
-    Flag,
-)
+from schoolwindow.engagement.models import ActivityEvent, AttendanceMark, Flag
 
 
 class HistoryBuilder(HistoryHomework):

@@ -14,9 +14,7 @@ from schoolwindow.demo.parts.messaging.common import (
     rows_update,
 )
 from schoolwindow.demo.parts.messaging.unreachable import Unreachable
-from schoolwindow.engagement.models import (
-    FamilyMessage,
-)
+from schoolwindow.engagement.models import FamilyMessage
 from schoolwindow.messaging import broadcasts
 from schoolwindow.messaging.broadcast_views import broadcast_send
 from schoolwindow.messaging.channels.email import message_id_for
@@ -30,13 +28,8 @@ from schoolwindow.messaging.models import (
     Message,
 )
 from schoolwindow.messaging.quiet import settings_for
-from schoolwindow.messaging.services import (
-    conversation_read,
-)
-from schoolwindow.people.models import (
-    Channel,
-    Staff,
-)
+from schoolwindow.messaging.services import conversation_read
+from schoolwindow.people.models import Channel, Staff
 
 
 class Announcements(Unreachable):

@@ -14,15 +14,9 @@ from django.db.models import Field, Model
 from django.utils import timezone
 
 from schoolwindow.messaging import quiet
-from schoolwindow.messaging.models import (
-    DeliveryStatus,
-    MessagingSettings,
-)
+from schoolwindow.messaging.models import DeliveryStatus, MessagingSettings
 from schoolwindow.messaging.phrasebook import PHRASEBOOK_LANGUAGES
-from schoolwindow.people.models import (
-    Channel,
-    Guardian,
-)
+from schoolwindow.people.models import Channel, Guardian
 
 MORNING = dt.time(8, 0)  # the demo stands here on DEMO_TODAY
 WINDOW_DAYS = 36  # calendar days of messaging before DEMO_TODAY (back to Friday 16 October)

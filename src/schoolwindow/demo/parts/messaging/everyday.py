@@ -24,17 +24,8 @@ from schoolwindow.engagement.models import (
     HomeworkStatus,
     HomeworkSubmission,
 )
-from schoolwindow.messaging.models import (
-    ContactKind,
-    ContactOutcome,
-    Tone,
-)
-from schoolwindow.people.models import (
-    Guardian,
-    Pupil,
-    SafeguardingStatus,
-    Staff,
-)
+from schoolwindow.messaging.models import ContactKind, ContactOutcome, Tone
+from schoolwindow.people.models import Guardian, Pupil, SafeguardingStatus, Staff
 from schoolwindow.schools.models import School
 
 

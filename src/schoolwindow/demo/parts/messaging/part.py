@@ -40,10 +40,7 @@ from schoolwindow.demo.parts import DemoPart
 from schoolwindow.demo.parts.messaging.announcements import Announcements
 from schoolwindow.demo.parts.messaging.common import MessagingCounts, settings_read_once
 from schoolwindow.messaging import nudges
-from schoolwindow.messaging.models import (
-    Delivery,
-    DeliveryStatus,
-)
+from schoolwindow.messaging.models import Delivery, DeliveryStatus
 
 
 class MessagingBuilder(Announcements):

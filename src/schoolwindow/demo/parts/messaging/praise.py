@@ -13,20 +13,10 @@ from schoolwindow.demo.parts.messaging.common import (
     WATCHLIST_NOTES,
 )
 from schoolwindow.demo.parts.messaging.everyday import EverydayConversations
-from schoolwindow.engagement.models import (
-    Flag,
-    FlagStatus,
-)
+from schoolwindow.engagement.models import Flag, FlagStatus
 from schoolwindow.messaging import positive
-from schoolwindow.messaging.models import (
-    ContactKind,
-    ContactOutcome,
-    Conversation,
-    Tone,
-)
-from schoolwindow.people.models import (
-    Pupil,
-)
+from schoolwindow.messaging.models import ContactKind, ContactOutcome, Conversation, Tone
+from schoolwindow.people.models import Pupil
 
 
 class PraiseAndContacts(EverydayConversations):

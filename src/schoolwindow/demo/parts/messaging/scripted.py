@@ -15,10 +15,7 @@ from schoolwindow.messaging.models import (
     Participant,
     Tone,
 )
-from schoolwindow.people.models import (
-    Channel,
-    Guardian,
-)
+from schoolwindow.people.models import Channel, Guardian
 
 
 class ScriptedFamilies(MessagingWriter):

@@ -11,11 +11,7 @@ from schoolwindow.messaging.models import (
     Delivery,
     DeliveryStatus,
 )
-from schoolwindow.people.models import (
-    Channel,
-    Guardian,
-    Pupil,
-)
+from schoolwindow.people.models import Channel, Guardian, Pupil
 
 
 class Unreachable(PraiseAndContacts):

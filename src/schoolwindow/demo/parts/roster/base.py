@@ -6,13 +6,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schoolwindow.core.models import AccountKind, User
 from schoolwindow.demo.context import DemoContext
-from schoolwindow.demo.logins import (
-    LOGIN_USERNAMES,
-    demo_totp_key,
-)
-from schoolwindow.demo.names import (
-    ascii_slug,
-)
+from schoolwindow.demo.logins import LOGIN_USERNAMES, demo_totp_key
+from schoolwindow.demo.names import ascii_slug
 
 SET_SUBJECTS = (("English", "En"), ("Maths", "Ma"), ("Science", "Sc"))
 SETS_PER_YEAR = 8

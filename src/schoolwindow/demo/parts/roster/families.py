@@ -5,22 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from schoolwindow.demo.context import Child, DemoContext, Family
-from schoolwindow.demo.names import (
-    BRITISH,
-    COMMUNITIES,
-    POLISH,
-    ROMANIAN,
-)
+from schoolwindow.demo.names import BRITISH, COMMUNITIES, POLISH, ROMANIAN
 from schoolwindow.demo.parts import DemoPart
 from schoolwindow.demo.parts.roster.base import SET_SUBJECTS
 from schoolwindow.demo.parts.roster.people import People
-from schoolwindow.people.models import (
-    Channel,
-    Enrolment,
-)
-from schoolwindow.schools.models import (
-    Group,
-)
+from schoolwindow.people.models import Channel, Enrolment
+from schoolwindow.schools.models import Group
 
 # Pupils per year group at full size: Reception to Year 6, then Years 7 to 11.
 PRIMARY_YEAR_SIZES = (58, 60, 56, 57, 59, 55, 56)

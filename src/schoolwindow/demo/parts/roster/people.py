@@ -9,10 +9,7 @@ from dataclasses import dataclass
 from schoolwindow.core.models import AccountKind
 from schoolwindow.demo.context import Child, DemoContext, Family
 from schoolwindow.demo.identifiers import landline_numbers, mobile_numbers, upn
-from schoolwindow.demo.logins import (
-    DEMO_DOMAIN,
-    LOGIN_USERNAMES,
-)
+from schoolwindow.demo.logins import DEMO_DOMAIN, LOGIN_USERNAMES
 from schoolwindow.demo.names import (
     BLACK_BRITISH,
     BLOCKS,
@@ -37,7 +34,8 @@ from schoolwindow.people.models import (
 LA_CODE = 938  # the local authority part of a UPN
 PRIMARY_ESTABLISHMENT = 2001  # DfE establishment number of the demo primary
 OTHER_PRIMARIES = range(2002, 2036)  # the secondary's other feeder primaries
-CURRENT_START = dt.date(2026, 9, 1)
+CURRENT_START = dt.date(2026, 9, 1)  # this school year's first day
+
 DISADVANTAGE_BY_STRUCTURE = {
     "two_parents": 0.16,
     "two_mothers": 0.1,

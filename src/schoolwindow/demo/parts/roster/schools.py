@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from schoolwindow.demo import calendars
 from schoolwindow.demo.context import DemoContext
-from schoolwindow.demo.logins import (
-    DEMO_TRUST_NAME,
-    DEMO_TRUST_SLUG,
-)
+from schoolwindow.demo.logins import DEMO_TRUST_NAME, DEMO_TRUST_SLUG
 from schoolwindow.demo.parts import DemoPart
 from schoolwindow.demo.parts.roster.base import SET_SUBJECTS, SETS_PER_YEAR
 from schoolwindow.schools.models import (

@@ -7,14 +7,8 @@ from collections.abc import Sequence
 
 from schoolwindow.core.models import AccountKind, User
 from schoolwindow.demo.context import Child, DemoContext
-from schoolwindow.demo.logins import (
-    DEMO_DOMAIN,
-    LOGIN_USERNAMES,
-)
-from schoolwindow.demo.names import (
-    COMMUNITIES,
-    STAFF_WEIGHTS,
-)
+from schoolwindow.demo.logins import DEMO_DOMAIN, LOGIN_USERNAMES
+from schoolwindow.demo.names import COMMUNITIES, STAFF_WEIGHTS
 from schoolwindow.demo.parts import DemoPart
 from schoolwindow.demo.parts.roster.base import SET_SUBJECTS, SETS_PER_YEAR, RosterWriter
 from schoolwindow.people.models import (
@@ -27,10 +21,7 @@ from schoolwindow.people.models import (
     TeachingAssignment,
     TrustOfficer,
 )
-from schoolwindow.schools.models import (
-    Group,
-    School,
-)
+from schoolwindow.schools.models import Group, School
 
 OTHER_SUBJECTS = (
     "History",
