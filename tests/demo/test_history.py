@@ -21,8 +21,8 @@ from schoolwindow.core.models import User
 from schoolwindow.core.permissions import Actor
 from schoolwindow.demo.builder import demo_build
 from schoolwindow.demo.calendars import DEMO_TODAY, HISTORY_START
-from schoolwindow.demo.history import SCRIPTED_PUPILS
 from schoolwindow.demo.logins import LOGIN_USERNAMES, DemoResult
+from schoolwindow.demo.parts.engagement.scripts import SCRIPTED_PUPILS
 from schoolwindow.engagement import codes
 from schoolwindow.engagement.models import (
     ActivityEvent,
@@ -131,7 +131,7 @@ def test_signals_fall_on_school_days_only_and_cover_every_one(built: dict[str, o
         ):
             assert set_on in school_day_set
             assert due_on in school_day_set or due_on >= DEMO_TODAY
-        # The history's messages home (the messaging app's own, in demo/conversations.py, are
+        # The history's messages home (the messaging app's own, in demo/parts/messaging, are
         # sent when staff write and may be answered at weekends: see test_messaging_*).
         for sent_at in FamilyMessage.objects.filter(
             school=school, source_id__startswith="demo-"
@@ -380,7 +380,7 @@ def test_the_watchlist_tells_the_story(built: dict[str, object]) -> None:
     assert set(Flag.objects.values_list("opened_on", flat=True)) == {DEMO_TODAY}
 
 
-# --- The last weeks' messaging (demo/conversations.py) --------------------------------------
+# --- The last weeks' messaging (demo/parts/messaging) -----------------------------------
 
 MORNING = timezone.make_aware(dt.datetime.combine(DEMO_TODAY, dt.time(8)))
 STAFF_LOG_INS = ("leader", "pastoral", "teacher", "advocate", "flo", "dsl", "office")

@@ -1,0 +1,1 @@
+"""The demo's roster: schools, calendars and groups; pupils, families and staff; log-ins."""
