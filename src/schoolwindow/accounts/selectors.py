@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.policy import policy_for
 from schoolwindow.people.models import AdvocateAssignment, Pupil, PupilStatus, TeachingAssignment
 from schoolwindow.schools.models import School
 
@@ -41,7 +42,7 @@ def home_context(*, actor: Actor) -> dict[str, Any]:
         "my_groups": list(my_groups),
         "caseload": list(caseload),
         "trust_schools": list(trust_schools),
-        "visible_pupils": Pupil.objects.filter(actor.pupil_scope()).distinct().count()
+        "visible_pupils": policy_for(Pupil).visible(actor).distinct().count()
         if actor.is_staff_member
         else 0,
     }

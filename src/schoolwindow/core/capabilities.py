@@ -98,6 +98,9 @@ SEND_ANNOUNCEMENTS = capability(
     Role.OFFICE,
     Role.DSL,
 )
+ANNOUNCE_TO_OWN_GROUPS = capability(
+    "send announcements to the families of the groups they teach", Role.TEACHER
+)
 PRINT_LETTERS = capability(
     "print and post letters to families we can't reach",
     Role.LEADER,

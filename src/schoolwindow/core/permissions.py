@@ -11,13 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from schoolwindow.core.capabilities import (
     SAFEGUARDING,
-    SEE_CASELOAD,
-    SEE_OWN_CLASSES,
-    SEE_WHOLE_SCHOOL,
     Capability,
 )
 from schoolwindow.core.errors import Refused
@@ -90,47 +85,6 @@ class Actor:
 
     def is_dsl_at(self, school_id: int) -> bool:
         return self.can(SAFEGUARDING, school_id)
-
-    # TODO(messaging-split): the two below go once messaging asks by capability and policy.
-    def has_any_role(self, *roles: str) -> bool:
-        return any(self.has_role(school_id, *roles) for school_id in self.school_roles)
-
-    def schools_with_role(self, *roles: str) -> list[int]:
-        return [sid for sid, held in self.school_roles.items() if held & set(roles)]
-
-    def pupil_scope(self) -> Q:
-        """A filter on Pupil that keeps exactly the pupils this actor may see."""
-        scope = Q(pk__in=[])
-        whole = self.schools_where(SEE_WHOLE_SCHOOL)
-        if whole:
-            scope |= Q(school_id__in=whole)
-        teaching = [sid for sid in self.schools_where(SEE_OWN_CLASSES) if sid not in whole]
-        if teaching:
-            staff = [self.staff_ids[sid] for sid in teaching]
-            scope |= Q(
-                school_id__in=teaching,
-                enrolments__active=True,
-                enrolments__group__teaching_assignments__staff_id__in=staff,
-            )
-        advocating = [sid for sid in self.schools_where(SEE_CASELOAD) if sid not in whole]
-        if advocating:
-            staff = [self.staff_ids[sid] for sid in advocating]
-            scope |= Q(
-                school_id__in=advocating,
-                advocacies__staff_id__in=staff,
-                advocacies__ended__isnull=True,
-            )
-        if self.trust_pupil_access:
-            scope |= Q(school__trust_id__in=self.trust_pupil_access)
-        if self.guardian_id is not None:
-            # A guardian under a contact restriction for a child does not see that child.
-            scope |= Q(
-                guardian_links__guardian_id=self.guardian_id,
-                guardian_links__contact_restricted=False,
-            )
-        if self.pupil_id is not None:
-            scope |= Q(pk=self.pupil_id)
-        return scope
 
 
 ANONYMOUS = Actor(user=None)

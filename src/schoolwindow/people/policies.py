@@ -6,10 +6,16 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
 from schoolwindow.audit.models import AuditEvent
-from schoolwindow.core.capabilities import SAFEGUARDING
+from schoolwindow.core.capabilities import (
+    SAFEGUARDING,
+    SEE_CASELOAD,
+    SEE_OWN_CLASSES,
+    SEE_WHOLE_SCHOOL,
+)
 from schoolwindow.core.errors import Refused
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import Policy, register
+from schoolwindow.people.contact import contactable
 from schoolwindow.people.models import Guardian, GuardianLink, Pupil
 
 
@@ -21,7 +27,36 @@ class PupilPolicy(Policy[Pupil]):
     model = Pupil
 
     def scope(self, actor: Actor) -> Q:
-        return actor.pupil_scope()
+        scope = Q(pk__in=[])
+        whole = actor.schools_where(SEE_WHOLE_SCHOOL)
+        if whole:
+            scope |= Q(school_id__in=whole)
+        teaching = [sid for sid in actor.schools_where(SEE_OWN_CLASSES) if sid not in whole]
+        if teaching:
+            staff = [actor.staff_ids[sid] for sid in teaching]
+            scope |= Q(
+                school_id__in=teaching,
+                enrolments__active=True,
+                enrolments__group__teaching_assignments__staff_id__in=staff,
+            )
+        advocating = [sid for sid in actor.schools_where(SEE_CASELOAD) if sid not in whole]
+        if advocating:
+            staff = [actor.staff_ids[sid] for sid in advocating]
+            scope |= Q(
+                school_id__in=advocating,
+                advocacies__staff_id__in=staff,
+                advocacies__ended__isnull=True,
+            )
+        if actor.trust_pupil_access:
+            scope |= Q(school__trust_id__in=actor.trust_pupil_access)
+        if actor.guardian_id is not None:
+            # A guardian under a contact restriction for a child does not see that child.
+            scope |= Q(guardian_links__guardian_id=actor.guardian_id) & contactable(
+                "guardian_links__"
+            )
+        if actor.pupil_id is not None:
+            scope |= Q(pk=actor.pupil_id)
+        return scope
 
 
 class AuditEventPolicy(Policy[AuditEvent]):

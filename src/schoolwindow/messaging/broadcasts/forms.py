@@ -15,12 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from schoolwindow.core.capabilities import SEND_ANNOUNCEMENTS, SEND_URGENT
 from schoolwindow.core.permissions import Actor
-from schoolwindow.messaging.broadcasts.services import (
-    BROADCAST_ROLES,
-)
 from schoolwindow.messaging.broadcasts.video import MB
-from schoolwindow.messaging.delivery.services import URGENT_ROLES
 from schoolwindow.messaging.models import (
     AudienceKind,
 )
@@ -206,7 +203,7 @@ class BroadcastForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.school = school
-        whole = actor.has_role(school.pk, *BROADCAST_ROLES)
+        whole = actor.can(SEND_ANNOUNCEMENTS, school.pk)
         audience = self.fields["audience"]
         assert isinstance(audience, forms.ChoiceField)
         audience.choices = (
@@ -234,7 +231,7 @@ class BroadcastForm(forms.Form):
         else:
             del self.fields["pupils"]
             del self.fields["year_group"]
-        if not actor.has_role(school.pk, *URGENT_ROLES):
+        if not actor.can(SEND_URGENT, school.pk):
             del self.fields["urgent"]
         if not self.is_bound:
             audience.initial = audience.choices[0][0]

@@ -12,10 +12,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from schoolwindow.core.capabilities import ANNOUNCE_TO_OWN_GROUPS, SEND_ANNOUNCEMENTS
 from schoolwindow.core.permissions import Actor
-from schoolwindow.messaging.broadcasts.services import (
-    BROADCAST_ROLES,
-)
 from schoolwindow.messaging.models import (
     Broadcast,
     BroadcastStatus,
@@ -66,7 +64,7 @@ def broadcast_schools(actor: Actor) -> list[int]:
     return sorted(
         school_id
         for school_id in actor.staff_ids
-        if actor.has_role(school_id, *BROADCAST_ROLES, "teacher")
+        if actor.can(SEND_ANNOUNCEMENTS, school_id) or actor.can(ANNOUNCE_TO_OWN_GROUPS, school_id)
     )
 
 
@@ -77,10 +75,10 @@ def may_broadcast(actor: Actor) -> bool:
 def broadcasts_visible(actor: Actor, school_id: int) -> QuerySet[Broadcast]:
     """Everyone's at the school for the broadcast roles; a teacher's own otherwise."""
     found = Broadcast.objects.filter(school_id=school_id)
-    if actor.has_role(school_id, *BROADCAST_ROLES):
+    if actor.can(SEND_ANNOUNCEMENTS, school_id):
         return found
     staff_id = actor.staff_ids.get(school_id)
-    if staff_id is None or not actor.has_role(school_id, "teacher"):
+    if staff_id is None or not actor.can(ANNOUNCE_TO_OWN_GROUPS, school_id):
         return found.none()
     return found.filter(created_by_id=staff_id)
 

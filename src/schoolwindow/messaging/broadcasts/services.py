@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwindow.audit.services import audit_record
+from schoolwindow.core.capabilities import ANNOUNCE_TO_OWN_GROUPS, SEND_ANNOUNCEMENTS
 from schoolwindow.core.permissions import Actor
 from schoolwindow.engagement.models import FamilyMessage
 from schoolwindow.messaging.broadcasts.video import video_url
@@ -65,7 +66,6 @@ from schoolwindow.people.models import (
 from schoolwindow.schools.models import School
 
 # Who may send to a whole school, year or group. Teachers may write to their own classes.
-BROADCAST_ROLES = ("leader", "pastoral", "office", "dsl")
 
 
 @dataclass(frozen=True)
@@ -139,8 +139,8 @@ def broadcast_create(
 ) -> Broadcast:
     """A draft announcement; `broadcast_queue` sends it (now, or at `scheduled_for`)."""
     staff_id = staff_id_at(actor, school_id)
-    if not actor.has_role(school_id, *BROADCAST_ROLES):
-        if not (audience == AudienceKind.GROUP and actor.has_role(school_id, "teacher")):
+    if not actor.can(SEND_ANNOUNCEMENTS, school_id):
+        if not (audience == AudienceKind.GROUP and actor.can(ANNOUNCE_TO_OWN_GROUPS, school_id)):
             raise PermissionDenied
         from schoolwindow.people.models import TeachingAssignment
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from schoolwindow.core.capabilities import SEE_WHOLE_SCHOOL
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.policy import policy_for
 from schoolwindow.messaging.conversations.selectors import (
     GUARDIAN_NAME_FIELDS,
     KIND_LABELS,
@@ -149,7 +150,7 @@ def staff_inbox(*, actor: Actor, filters: InboxFilters) -> QuerySet[Conversation
             visible |= Q(school_id__in=whole)
         others = [sid for sid in actor.staff_ids if sid not in whole]
         if others:
-            in_scope = Pupil.objects.filter(actor.pupil_scope(), school_id__in=others)
+            in_scope = policy_for(Pupil).visible(actor).filter(school_id__in=others)
             visible |= Q(school_id__in=others, pupil_id__in=in_scope.values("pk"))
         conversations = conversations.filter(visible)
     else:

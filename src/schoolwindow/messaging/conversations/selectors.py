@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy
 
+from schoolwindow.core.capabilities import MESSAGE_ANY_FAMILY
 from schoolwindow.core.permissions import Actor
 from schoolwindow.messaging.conversations import services
 from schoolwindow.messaging.models import (
@@ -40,7 +41,6 @@ from schoolwindow.people.selectors import language_name, pupil_name_query, pupil
 PAGE_SIZE = 25
 SNIPPET = 140
 # Roles that may write to families without a pupil (a general conversation).
-GENERAL_ROLES = ("leader", "pastoral", "office", "dsl", "flo")
 # The most a pupil's "messages and contacts" page lists of each kind.
 PUPIL_TIMELINE_LIMIT = 200
 # The most messages a conversation page shows at once (the newest; "show all" for the rest).
@@ -84,8 +84,8 @@ def can_use_messages(actor: Actor) -> bool:
 
 def can_start_general(actor: Actor, school_id: int | None = None) -> bool:
     if school_id is None:
-        return actor.has_any_role(*GENERAL_ROLES)
-    return actor.has_role(school_id, *GENERAL_ROLES)
+        return actor.can_anywhere(MESSAGE_ANY_FAMILY)
+    return actor.can(MESSAGE_ANY_FAMILY, school_id)
 
 
 def snippet(text: str) -> str:

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwindow.audit.services import audit_record
+from schoolwindow.core.capabilities import MESSAGE_ANY_FAMILY
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.policy import policy_for
 from schoolwindow.messaging.delivery.services import (
     check_urgent,
     clean_body,
@@ -63,7 +65,7 @@ def conversation_start(
     check_urgent(actor, school_id, urgent)
     if pupil_id is not None:
         pupil_for_staff(actor, pupil_id)
-    elif not actor.has_role(school_id, "leader", "pastoral", "office", "dsl", "flo"):
+    elif not actor.can(MESSAGE_ANY_FAMILY, school_id):
         raise PermissionDenied
     if not guardian_ids:
         raise ValueError(_("Choose at least one parent or carer."))
@@ -134,9 +136,9 @@ def conversation_for_actor(actor: Actor, conversation_id: int) -> Conversation:
     if Participant.objects.filter(conversation=conversation, staff_id=staff_id).exists():
         return conversation
     if conversation.pupil_id is not None:
-        if Pupil.objects.filter(actor.pupil_scope(), pk=conversation.pupil_id).exists():
+        if policy_for(Pupil).visible(actor).filter(pk=conversation.pupil_id).exists():
             return conversation
-    elif actor.has_role(conversation.school_id, "leader", "pastoral", "dsl", "office", "flo"):
+    elif actor.can(MESSAGE_ANY_FAMILY, conversation.school_id):
         return conversation
     raise PermissionDenied
 

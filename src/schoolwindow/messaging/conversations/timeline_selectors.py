@@ -16,6 +16,7 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from schoolwindow.core.capabilities import SEND_URGENT
 from schoolwindow.core.permissions import Actor
 from schoolwindow.messaging.conversations.inbox_selectors import (
     InboxFilters,
@@ -347,7 +348,7 @@ def staff_conversation_view(
         items=items,
         families=families,
         staff=[s.display_name for s in staff_in],
-        can_urgent=actor.has_role(school_id, *delivery_services.URGENT_ROLES),
+        can_urgent=actor.can(SEND_URGENT, school_id),
         is_participant=my_staff_id in joined,
         unread=unread,
         earlier=earlier,

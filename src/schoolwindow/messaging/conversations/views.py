@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schoolwindow.core.access import staff_only
+from schoolwindow.core.capabilities import MESSAGE_ANY_FAMILY, SEND_URGENT
 from schoolwindow.core.middleware import client_ip
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.requests import actor_of, is_htmx, wants_fragment
@@ -288,7 +289,7 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
     pupil_id = get_int(data, "pupil")
     pupil: Pupil | None = None
     guardians: list[selectors.GuardianChoice] = []
-    general_schools = actor.schools_with_role(*selectors.GENERAL_ROLES)
+    general_schools = actor.schools_where(MESSAGE_ANY_FAMILY)
     school_id = get_int(data, "school")
     if pupil_id is not None:
         pupil = selectors.pupil_for_messages(actor=actor, pupil_id=pupil_id)
@@ -377,8 +378,7 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
         else {},
         "form": form,
         "tones": Tone.choices,
-        "can_urgent": school_id is not None
-        and actor.has_role(school_id, *delivery_services.URGENT_ROLES),
+        "can_urgent": school_id is not None and actor.can(SEND_URGENT, school_id),
         "phrase_picker": phrase_picker_available(),
         "phrases": phrase_options(child),
         "open_guardians": [g for g in guardians if not g.restricted],

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schoolwindow.audit.services import audit_record
+from schoolwindow.core.capabilities import PRINT_LETTERS
 from schoolwindow.core.permissions import Actor
 from schoolwindow.messaging.delivery.services import family_signal_sync
 from schoolwindow.messaging.models import Delivery, DeliveryStatus
@@ -23,7 +24,6 @@ from schoolwindow.messaging.translation.services import base_language, is_rtl
 from schoolwindow.schools.models import School
 
 # Who may print letters and see the families we can't reach.
-LETTER_ROLES = ("leader", "pastoral", "office", "dsl", "flo")
 # Interface languages with translations of the letter's fixed lines.
 TRANSLATED_UI = {"pl"}
 
@@ -97,7 +97,7 @@ def letters_print(*, actor: Actor, school_id: int) -> tuple[bytes, int]:
     Returns the PDF and how many letters it holds; no letters → PermissionDenied is not raised,
     the caller checks the count first.
     """
-    if not actor.has_role(school_id, *LETTER_ROLES):
+    if not actor.can(PRINT_LETTERS, school_id):
         raise PermissionDenied
     school = School.objects.get(pk=school_id)
     with transaction.atomic():

@@ -13,8 +13,8 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schoolwindow.core.capabilities import PRINT_LETTERS
 from schoolwindow.core.permissions import Actor
-from schoolwindow.messaging.delivery import letters
 from schoolwindow.messaging.models import (
     Delivery,
     DeliveryStatus,
@@ -131,4 +131,4 @@ def unreachable_families(
 
 
 def may_see_unreachable(actor: Actor) -> bool:
-    return bool(actor.schools_with_role(*letters.LETTER_ROLES))
+    return actor.can_anywhere(PRINT_LETTERS)

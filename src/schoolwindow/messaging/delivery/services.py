@@ -23,7 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwindow.audit.services import audit_record
+from schoolwindow.core.capabilities import SEND_URGENT
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.policy import policy_for
 from schoolwindow.engagement.models import FamilyMessage
 from schoolwindow.messaging.delivery.quiet import send_not_before
 from schoolwindow.messaging.models import (
@@ -37,7 +39,6 @@ from schoolwindow.people.models import Channel, Guardian, GuardianLink, Pupil, S
 
 MAX_BODY = 10_000
 # Roles that may mark a message to families urgent, so it skips quiet hours.
-URGENT_ROLES = ("leader", "dsl", "pastoral", "office")
 
 
 class ContactRestricted(PermissionDenied):
@@ -61,7 +62,7 @@ def staff_id_at(actor: Actor, school_id: int) -> int:
 
 
 def pupil_for_staff(actor: Actor, pupil_id: int) -> Pupil:
-    pupil = Pupil.objects.filter(actor.pupil_scope(), pk=pupil_id).distinct().first()
+    pupil = policy_for(Pupil).visible(actor).filter(pk=pupil_id).distinct().first()
     if pupil is None or pupil.school_id not in actor.staff_ids:
         raise PermissionDenied
     return pupil
@@ -350,7 +351,7 @@ def clean_body(body: str) -> str:
 
 
 def check_urgent(actor: Actor, school_id: int, urgent: bool) -> None:
-    if urgent and not actor.has_role(school_id, *URGENT_ROLES):
+    if urgent and not actor.can(SEND_URGENT, school_id):
         raise PermissionDenied
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from schoolwindow.core.access import actor_passes
+from schoolwindow.core.capabilities import PRINT_LETTERS
 from schoolwindow.core.requests import actor_of
 from schoolwindow.messaging.delivery import letters, reach
 from schoolwindow.messaging.delivery.channels.sms import SmsProvider, WebhookError, sms_provider
@@ -73,7 +74,7 @@ def sms_status(request: HttpRequest, provider: str) -> HttpResponse:
 @actor_passes(may_see_unreachable)
 def unreachable_page(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    school, schools = school_choice(request, actor.schools_with_role(*letters.LETTER_ROLES))
+    school, schools = school_choice(request, actor.schools_where(PRINT_LETTERS))
     families = reach.unreachable_families(school.pk)
     return render(
         request,
@@ -91,7 +92,7 @@ def unreachable_page(request: HttpRequest) -> HttpResponse:
 @actor_passes(may_see_unreachable)
 def letters_print(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    school, _schools = school_choice(request, actor.schools_with_role(*letters.LETTER_ROLES))
+    school, _schools = school_choice(request, actor.schools_where(PRINT_LETTERS))
     pdf, count = letters.letters_print(actor=actor, school_id=school.pk)
     if not count:
         messages.info(request, _("There are no letters waiting to be printed."))

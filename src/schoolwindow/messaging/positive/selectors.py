@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.policy import policy_for
 from schoolwindow.messaging.delivery.quiet import settings_for
 from schoolwindow.messaging.models import (
     ContactLog,
@@ -206,8 +207,8 @@ def positive_overview(
     count = gap_days_for(school.pk)
     cutoff = gap_cutoff(school_id=school.pk, school_days_count=count, today=today)
     since = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
-    visible = Pupil.objects.filter(actor.pupil_scope(), school_id=school.pk).values_list(
-        "pk", flat=True
+    visible = (
+        policy_for(Pupil).visible(actor).filter(school_id=school.pk).values_list("pk", flat=True)
     )
     balances = family_balances(school_id=school.pk, since=since, pupil_ids=visible)
     return PositiveOverview(

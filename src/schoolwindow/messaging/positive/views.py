@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from schoolwindow.core.access import staff_only
+from schoolwindow.core.policy import policy_for
 from schoolwindow.core.requests import actor_of, is_htmx
 from schoolwindow.messaging.delivery.services import ContactRestricted
 from schoolwindow.messaging.positive import selectors, services
@@ -122,7 +123,9 @@ def praise_group(request: HttpRequest, group_id: int) -> HttpResponse:
 def praise_pupil(request: HttpRequest, pupil_id: int) -> HttpResponse:
     actor = actor_of(request)
     pupil = (
-        Pupil.objects.filter(actor.pupil_scope(), pk=pupil_id, status=PupilStatus.ACTIVE)
+        policy_for(Pupil)
+        .visible(actor)
+        .filter(pk=pupil_id, status=PupilStatus.ACTIVE)
         .filter(school_id__in=list(actor.staff_ids))
         .select_related("year_group")
         .distinct()

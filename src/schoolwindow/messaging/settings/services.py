@@ -15,20 +15,20 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from schoolwindow.audit.services import audit_record
+from schoolwindow.core.capabilities import CHANGE_MESSAGING_SETTINGS
 from schoolwindow.core.permissions import Actor
 from schoolwindow.messaging.models import MessagingSettings
-from schoolwindow.people.models import Role, Staff
+from schoolwindow.people.models import Staff
 
-SETTINGS_ROLES = (Role.LEADER, Role.PASTORAL)
 FIELDS = ("quiet_from", "quiet_until", "unread_fallback_hours", "positive_gap_school_days")
 
 
 def may_change_settings(actor: Actor) -> bool:
-    return actor.has_any_role(*SETTINGS_ROLES)
+    return actor.can_anywhere(CHANGE_MESSAGING_SETTINGS)
 
 
 def settings_schools(actor: Actor) -> list[int]:
-    return sorted(actor.schools_with_role(*SETTINGS_ROLES))
+    return sorted(actor.schools_where(CHANGE_MESSAGING_SETTINGS))
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -95,7 +95,7 @@ def as_text(value: object) -> object:
 
 def messaging_settings_update(*, actor: Actor, school_id: int, values: dict[str, Any]) -> list[str]:
     """Save what changed; returns the names of the changed settings."""
-    if not actor.has_role(school_id, *SETTINGS_ROLES):
+    if not actor.can(CHANGE_MESSAGING_SETTINGS, school_id):
         raise PermissionDenied
     approver = values.get("nudge_approver")
     if approver is not None and approver.school_id != school_id:

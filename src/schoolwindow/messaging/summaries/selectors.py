@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 
+from schoolwindow.core.capabilities import APPROVE_SUMMARIES
 from schoolwindow.core.permissions import Actor
 from schoolwindow.engagement.models import (
     AttendanceCategory,
@@ -34,7 +35,6 @@ def may_see_nudges(actor: Actor) -> bool:
 
 
 # Who approves when the school has named nobody.
-DEFAULT_APPROVER_ROLES = ("leader", "pastoral")
 PRESENT = (AttendanceCategory.PRESENT, AttendanceCategory.ELSEWHERE)
 COUNTED = (
     AttendanceCategory.PRESENT,
@@ -63,12 +63,12 @@ def may_approve(actor: Actor, school_id: int) -> bool:
     named = approver_id(school_id)
     if named is not None:
         return staff_id == named
-    return actor.has_role(school_id, *DEFAULT_APPROVER_ROLES)
+    return actor.can(APPROVE_SUMMARIES, school_id)
 
 
 def may_view(actor: Actor, school_id: int) -> bool:
     """Leaders and the pastoral lead may look at a batch; the approver too, whoever they are."""
-    return may_approve(actor, school_id) or actor.has_role(school_id, *DEFAULT_APPROVER_ROLES)
+    return may_approve(actor, school_id) or actor.can(APPROVE_SUMMARIES, school_id)
 
 
 def schools_for_nudges(actor: Actor) -> list[int]:

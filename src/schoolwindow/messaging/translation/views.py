@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from schoolwindow.core.access import staff_only
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.policy import policy_for
 from schoolwindow.core.requests import actor_of, is_htmx
 from schoolwindow.messaging.translation.phrasebook import (
     CATEGORIES,
@@ -57,7 +58,9 @@ def pupil_for(actor: Actor, value: str) -> Pupil | None:
     if not value.isdigit() or len(value) > 12:
         raise Http404
     pupil = (
-        Pupil.objects.filter(actor.pupil_scope(), pk=int(value))
+        policy_for(Pupil)
+        .visible(actor)
+        .filter(pk=int(value))
         .select_related("school")
         .distinct()
         .first()
