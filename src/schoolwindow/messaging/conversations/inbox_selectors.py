@@ -49,7 +49,8 @@ from schoolwindow.messaging.models import (
     Message,
     Participant,
 )
-from schoolwindow.people.models import GuardianLink, Pupil
+from schoolwindow.people.contact import restricted_links
+from schoolwindow.people.models import Pupil
 from schoolwindow.people.selectors import pupils_visible
 
 # --- Inboxes ------------------------------------------------------------------------------
@@ -180,7 +181,7 @@ def staff_inbox(*, actor: Actor, filters: InboxFilters) -> QuerySet[Conversation
 def guardian_participations(guardian_id: int) -> list[int]:
     """The conversations a parent is in and may read: never about a child they may not be
     contacted about, nor general ones from a school where they are restricted. One query."""
-    restricted = GuardianLink.objects.filter(guardian_id=guardian_id, contact_restricted=True)
+    restricted = restricted_links(guardian_id=guardian_id)
     return list(
         Participant.objects.filter(guardian_id=guardian_id)
         .filter(
@@ -455,9 +456,7 @@ def unread_count(actor: Actor) -> int:
     if actor.is_staff_member:
         participants = Participant.objects.filter(staff_id__in=list(actor.staff_ids.values()))
     elif actor.guardian_id is not None:
-        restricted = GuardianLink.objects.filter(
-            guardian_id=actor.guardian_id, contact_restricted=True
-        ).values("pupil_id")
+        restricted = restricted_links(guardian_id=actor.guardian_id).values("pupil_id")
         participants = Participant.objects.filter(guardian_id=actor.guardian_id).exclude(
             conversation__pupil_id__in=restricted
         )

@@ -35,6 +35,7 @@ from schoolwindow.messaging.models import (
     DeliveryStatus,
 )
 from schoolwindow.messaging.translation.services import is_rtl
+from schoolwindow.people.contact import may_contact, restricted, restricted_links
 from schoolwindow.people.models import Guardian, GuardianLink, Pupil
 from schoolwindow.people.selectors import language_name, pupil_name_query, pupils_visible
 
@@ -106,7 +107,7 @@ def announcement_copies(guardian_id: int, now: dt.datetime | None = None) -> Que
     come (a scheduled one is nowhere before it), the copy was not cancelled, and the parent may
     still be contacted about the child it is about."""
     now = now or timezone.now()
-    restricted = GuardianLink.objects.filter(guardian_id=guardian_id, contact_restricted=True)
+    restricted = restricted_links(guardian_id=guardian_id)
     return (
         Delivery.objects.filter(guardian_id=guardian_id, message__broadcast__isnull=False)
         .filter(
@@ -230,7 +231,7 @@ def guardian_choices(*, pupil: Pupil) -> list[GuardianChoice]:
             relationship=link.get_relationship_display() if link.relationship else "",
             language=language_name(link.guardian.preferred_language),
             channel=link.guardian.get_preferred_channel_display(),
-            restricted=link.contact_restricted,
+            restricted=not may_contact(link),
             lives_with_pupil=link.lives_with_pupil,
         )
         for link in links
@@ -268,7 +269,7 @@ def guardian_search(
         Guardian.objects.filter(match)
         .annotate(
             linked=Exists(linked),
-            restricted_here=Exists(linked.filter(contact_restricted=True)),
+            restricted_here=Exists(linked.filter(restricted())),
         )
         .filter(linked=True)
         .order_by("last_name", "first_name", "id")[:limit]

@@ -39,6 +39,7 @@ from schoolwindow.messaging.models import (
     Tone,
 )
 from schoolwindow.messaging.translation.services import translate_to_english
+from schoolwindow.people.contact import may_contact
 from schoolwindow.people.models import Guardian, GuardianLink, Pupil, Staff
 
 
@@ -282,7 +283,7 @@ def contact_log_record(
         ).first()
         if link is None:
             raise PermissionDenied
-        if link.contact_restricted:
+        if not may_contact(link):
             raise restriction_refuse(
                 actor=actor,
                 school_id=pupil.school_id,

@@ -55,7 +55,8 @@ from schoolwindow.messaging.delivery.channels import email as email_channel
 from schoolwindow.messaging.delivery.channels.sms import SmsProvider, sms_provider
 from schoolwindow.messaging.delivery.services import family_signal_sync
 from schoolwindow.messaging.models import Delivery, DeliveryStatus
-from schoolwindow.people.models import Channel, GuardianLink
+from schoolwindow.people.contact import restricted_links
+from schoolwindow.people.models import Channel
 
 logger = logging.getLogger(__name__)
 
@@ -305,10 +306,9 @@ def restricted_cancel(deliveries: list[Delivery], batch: Batch) -> list[Delivery
     if not family:
         return deliveries
     restricted = set(
-        GuardianLink.objects.filter(
+        restricted_links(
             school_id__in={d.school_id for d in family},
             guardian_id__in={d.guardian_id for d in family},
-            contact_restricted=True,
         ).values_list("school_id", "guardian_id", "pupil_id")
     )
     if not restricted:

@@ -19,7 +19,8 @@ from schoolwindow.messaging.models import (
     Delivery,
     DeliveryStatus,
 )
-from schoolwindow.people.models import Guardian, GuardianLink, Pupil, PupilStatus
+from schoolwindow.people.contact import contactable_links
+from schoolwindow.people.models import Guardian, Pupil, PupilStatus
 
 # How far back "recent copies" reach when deciding that a family's channels all fail.
 RECENT_DAYS = 60
@@ -75,9 +76,7 @@ def unreachable_families(
     """Guardians of active pupils here with no working channel, in three queries."""
     now = now or timezone.now()
     links = (
-        GuardianLink.objects.filter(
-            school_id=school_id, contact_restricted=False, pupil__status=PupilStatus.ACTIVE
-        )
+        contactable_links(school_id=school_id, pupil__status=PupilStatus.ACTIVE)
         .defer("restriction_reason")
         .select_related("guardian", "pupil")
         .order_by("guardian__last_name", "guardian__first_name", "guardian_id", "pupil_id")

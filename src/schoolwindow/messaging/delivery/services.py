@@ -35,6 +35,7 @@ from schoolwindow.messaging.models import (
     Participant,
 )
 from schoolwindow.messaging.translation.services import render_for_family
+from schoolwindow.people.contact import contactable_links, may_contact, restricted_links
 from schoolwindow.people.models import Channel, Guardian, GuardianLink, Pupil, Staff
 
 MAX_BODY = 10_000
@@ -87,17 +88,15 @@ def restriction_refuse(
 def restricted_pairs(school_id: int, guardian_ids: Iterable[int]) -> set[tuple[int, int]]:
     """(guardian, pupil) pairs at this school under a contact restriction."""
     return set(
-        GuardianLink.objects.filter(
-            school_id=school_id, guardian_id__in=list(guardian_ids), contact_restricted=True
-        ).values_list("guardian_id", "pupil_id")
+        restricted_links(school_id=school_id, guardian_id__in=list(guardian_ids)).values_list(
+            "guardian_id", "pupil_id"
+        )
     )
 
 
 def guardian_is_restricted(school_id: int, guardian_id: int, pupil_id: int | None) -> bool:
     """Restricted for this child; for a general message, restricted for any child here."""
-    links = GuardianLink.objects.filter(
-        school_id=school_id, guardian_id=guardian_id, contact_restricted=True
-    )
+    links = restricted_links(school_id=school_id, guardian_id=guardian_id)
     if pupil_id is not None:
         links = links.filter(pupil_id=pupil_id)
     return links.exists()
@@ -112,7 +111,7 @@ def family_recipients(
         links = links.filter(pupil_id=pupil_id)
     linked = {}
     for link in links.select_related("guardian"):
-        if link.contact_restricted:
+        if not may_contact(link):
             raise restriction_refuse(
                 actor=actor,
                 school_id=school_id,
@@ -392,9 +391,7 @@ def delivery_read_by_token(token: str) -> Delivery | None:
 def guardian_ids_for_pupil(school_id: int, pupil_id: int) -> list[int]:
     """Guardians of a child who may be contacted about them, first contact first."""
     return list(
-        GuardianLink.objects.filter(
-            school_id=school_id, pupil_id=pupil_id, contact_restricted=False
-        )
+        contactable_links(school_id=school_id, pupil_id=pupil_id)
         .order_by("contact_priority", "guardian_id")
         .values_list("guardian_id", flat=True)
     )

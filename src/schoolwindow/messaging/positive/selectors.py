@@ -24,7 +24,8 @@ from schoolwindow.messaging.models import (
     DeliveryStatus,
     Tone,
 )
-from schoolwindow.people.models import Guardian, GuardianLink, Pupil, PupilStatus
+from schoolwindow.people.contact import contactable_links
+from schoolwindow.people.models import Guardian, Pupil, PupilStatus
 from schoolwindow.schools.calendar import school_days
 from schoolwindow.schools.models import School, Term
 
@@ -90,9 +91,8 @@ def gap_cutoff(*, school_id: int, school_days_count: int, today: dt.date) -> dt.
 def _families(school_id: int, pupil_ids: Iterable[int] | None) -> dict[int, FamilyBalance]:
     """Every guardian who may be contacted about an active pupil here (one query)."""
     links = (
-        GuardianLink.objects.filter(
+        contactable_links(
             school_id=school_id,
-            contact_restricted=False,
             pupil__status=PupilStatus.ACTIVE,
         )
         .defer("restriction_reason")

@@ -18,7 +18,8 @@ from schoolwindow.core.policy import policy_for
 from schoolwindow.core.requests import actor_of, is_htmx
 from schoolwindow.messaging.delivery.services import ContactRestricted
 from schoolwindow.messaging.positive import selectors, services
-from schoolwindow.people.models import GuardianLink, Pupil, PupilStatus
+from schoolwindow.people.contact import contactable_links
+from schoolwindow.people.models import Pupil, PupilStatus
 from schoolwindow.schools.models import School
 from schoolwindow.schools.requests import school_choice
 
@@ -28,9 +29,7 @@ from schoolwindow.schools.requests import school_choice
 def _praise_rows(school_id: int, pupils: list[Pupil]) -> list[dict[str, object]]:
     links: dict[int, list[str]] = {}
     for link in (
-        GuardianLink.objects.filter(
-            school_id=school_id, pupil_id__in=[p.pk for p in pupils], contact_restricted=False
-        )
+        contactable_links(school_id=school_id, pupil_id__in=[p.pk for p in pupils])
         .defer("restriction_reason")
         .select_related("guardian")
         .order_by("contact_priority", "guardian_id")

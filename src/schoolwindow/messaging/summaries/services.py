@@ -46,7 +46,7 @@ from schoolwindow.messaging.summaries.selectors import (
     week_facts,
     week_start,
 )
-from schoolwindow.people.models import GuardianLink
+from schoolwindow.people.contact import contactable_links
 from schoolwindow.schools.models import School
 
 # Listed in a summary at most; more are counted.
@@ -144,10 +144,9 @@ def nudges_prepare(school_id: int, week_starting: dt.date) -> NudgeBatch:
     if not with_news:
         return batch
     links = (
-        GuardianLink.objects.filter(
+        contactable_links(
             school_id=school_id,
             pupil_id__in=list(with_news),
-            contact_restricted=False,
             guardian__nudges_opt_out=False,
         )
         .select_related("pupil")

@@ -29,7 +29,8 @@ from schoolwindow.messaging.translation.phrasebook import (
     phrases_in,
 )
 from schoolwindow.messaging.translation.services import Rendering, base_language, render_for_family
-from schoolwindow.people.models import GuardianLink, Pupil
+from schoolwindow.people.contact import contactable_links
+from schoolwindow.people.models import Pupil
 from schoolwindow.schools.models import School
 
 LANGUAGES = ("en", *PHRASEBOOK_LANGUAGES)
@@ -197,9 +198,7 @@ def family_languages(pupil: Pupil) -> list[str]:
     """The languages of the pupil's families who may be contacted, first contact first."""
     found: list[str] = []
     rows = (
-        GuardianLink.objects.filter(
-            school_id=pupil.school_id, pupil_id=pupil.pk, contact_restricted=False
-        )
+        contactable_links(school_id=pupil.school_id, pupil_id=pupil.pk)
         .order_by("contact_priority", "guardian_id")
         .values_list("guardian__preferred_language", flat=True)
     )
