@@ -142,7 +142,7 @@ def test_template_filters_give_direction_and_the_languages_own_name() -> None:
     html = Template(
         "{% load messaging_language %}"
         "{% for code in codes %}<p lang='{{ code }}' dir='{{ code|text_dir }}'>"
-        "{{ code|language_name }}</p>{% endfor %}"
+        "{{ code|language_own_name }}</p>{% endfor %}"
     ).render(Context({"codes": ["ar", "ur", "pl", "pa", "bn", "ro", "en", "de", "xx"]}))
     assert "<p lang='ar' dir='rtl'>العربية</p>" in html
     assert "<p lang='ur' dir='rtl'>اردو</p>" in html

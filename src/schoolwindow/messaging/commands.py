@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import imaplib
 import os
 import sys
 from typing import Any
+
+from schoolwindow.core.cli_args import moment_arg
 
 EX_TEMPFAIL = 75  # sysexits.h: the MTA keeps the message and tries again later
 
@@ -78,18 +79,6 @@ def audience_parse(school_id: int, value: str) -> dict[str, Any]:
     raise ValueError("--audience: all-guardians, year:NAME or group:NAME")
 
 
-def when_parse(value: str | None) -> dt.datetime | None:
-    from django.utils import timezone
-
-    if not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"--at: {value!r} is not a time like 2026-11-24T08:00") from None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-
-
 def broadcast_from_cli(args: argparse.Namespace) -> int:
     from django.core.exceptions import PermissionDenied
     from django.db.models import Count
@@ -105,7 +94,7 @@ def broadcast_from_cli(args: argparse.Namespace) -> int:
     try:
         actor = cli_actor(school.pk, args.as_user)
         audience = audience_parse(school.pk, args.audience)
-        scheduled_for = when_parse(args.at)
+        scheduled_for = moment_arg(args.at, "--at")
         broadcast = broadcast_create(
             actor=actor,
             school_id=school.pk,

@@ -1,7 +1,7 @@
 """{% load messaging_language %}: showing text in the family's language the right way round.
 
 `text_dir` gives "rtl" or "ltr" for a language code (for the `dir` attribute, next to `lang`);
-`language_name` gives the language's own name ("pl" → "Polski", "ur" → "اردو");
+`language_own_name` gives the language's own name ("pl" → "Polski", "ur" → "اردو");
 `{% phrase_categories as categories %}` lists the phrasebook's categories (code, label).
 """
 
@@ -22,8 +22,10 @@ def text_dir(language: str | None) -> str:
 
 
 @register.filter
-def language_name(code: str | None) -> str:
-    """The language's name in that language; unknown codes are shown as they are."""
+def language_own_name(code: str | None) -> str:
+    """The language's name in that language (an endonym, for a family choosing theirs), unlike
+    people.selectors.language_name, which names it in the reader's language. Unknown codes are
+    shown as they are."""
     code = (code or "").strip()
     if not code:
         return ""
