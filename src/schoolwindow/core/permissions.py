@@ -65,9 +65,6 @@ class Actor:
     def roles_at(self, school_id: int) -> frozenset[str]:
         return self.school_roles.get(school_id, frozenset())
 
-    def has_role(self, school_id: int, *roles: str) -> bool:
-        return bool(self.roles_at(school_id) & set(roles))
-
     def can(self, capability: Capability, school_id: int) -> bool:
         """May this actor do `capability` at this school?"""
         return bool(self.roles_at(school_id) & capability.roles)

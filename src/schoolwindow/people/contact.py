@@ -36,12 +36,10 @@ def restricted_links(**filters: Any) -> QuerySet[GuardianLink]:
     return GuardianLink.objects.filter(restricted(), **filters)
 
 
-def guardians_contactable(*, pupil_id: int) -> QuerySet[GuardianLink]:
-    """The guardians of a pupil who may be contacted, as their links, in contact order."""
-    return (
-        contactable_links(pupil_id=pupil_id)
-        .select_related("guardian")
-        .order_by("contact_priority", "pk")
+def guardians_contactable(*, school_id: int, pupil_id: int) -> QuerySet[GuardianLink]:
+    """The guardians of a pupil who may be contacted, as their links, first contact first."""
+    return contactable_links(school_id=school_id, pupil_id=pupil_id).order_by(
+        "contact_priority", "guardian_id"
     )
 
 

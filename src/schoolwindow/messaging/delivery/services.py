@@ -35,7 +35,7 @@ from schoolwindow.messaging.models import (
     Participant,
 )
 from schoolwindow.messaging.translation.services import render_for_family
-from schoolwindow.people.contact import contactable_links, may_contact, restricted_links
+from schoolwindow.people.contact import guardians_contactable, may_contact, restricted_links
 from schoolwindow.people.models import Channel, Guardian, GuardianLink, Pupil, Staff
 
 MAX_BODY = 10_000
@@ -391,7 +391,7 @@ def delivery_read_by_token(token: str) -> Delivery | None:
 def guardian_ids_for_pupil(school_id: int, pupil_id: int) -> list[int]:
     """Guardians of a child who may be contacted about them, first contact first."""
     return list(
-        contactable_links(school_id=school_id, pupil_id=pupil_id)
-        .order_by("contact_priority", "guardian_id")
-        .values_list("guardian_id", flat=True)
+        guardians_contactable(school_id=school_id, pupil_id=pupil_id).values_list(
+            "guardian_id", flat=True
+        )
     )

@@ -29,7 +29,7 @@ from schoolwindow.messaging.translation.phrasebook import (
     phrases_in,
 )
 from schoolwindow.messaging.translation.services import Rendering, base_language, render_for_family
-from schoolwindow.people.contact import contactable_links
+from schoolwindow.people.contact import guardians_contactable
 from schoolwindow.people.models import Pupil
 from schoolwindow.schools.models import School
 
@@ -197,10 +197,8 @@ def preview_for(body: str, phrase_key: str, language: str, fields: dict[str, str
 def family_languages(pupil: Pupil) -> list[str]:
     """The languages of the pupil's families who may be contacted, first contact first."""
     found: list[str] = []
-    rows = (
-        contactable_links(school_id=pupil.school_id, pupil_id=pupil.pk)
-        .order_by("contact_priority", "guardian_id")
-        .values_list("guardian__preferred_language", flat=True)
+    rows = guardians_contactable(school_id=pupil.school_id, pupil_id=pupil.pk).values_list(
+        "guardian__preferred_language", flat=True
     )
     for language in rows:
         code = base_language(language or "en")
