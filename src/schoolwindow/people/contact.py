@@ -43,5 +43,14 @@ def guardians_contactable(*, school_id: int, pupil_id: int) -> QuerySet[Guardian
     )
 
 
+def links_contactable_first(**filters: Any) -> QuerySet[GuardianLink]:
+    """All the links (restricted ones too, to show as "do not contact"), contactable first."""
+    return (
+        GuardianLink.objects.filter(**filters)
+        .defer("restriction_reason")
+        .order_by("contact_restricted", "contact_priority", "guardian_id")
+    )
+
+
 def may_contact(link: GuardianLink) -> bool:
     return not link.contact_restricted

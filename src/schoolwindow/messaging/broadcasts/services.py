@@ -55,10 +55,10 @@ from schoolwindow.messaging.models import (
     Message,
     Participant,
 )
+from schoolwindow.people.contact import contactable_links, restricted_links
 from schoolwindow.people.models import (
     Channel,
     Guardian,
-    GuardianLink,
     Pupil,
     PupilStatus,
     Staff,
@@ -104,18 +104,17 @@ def audience_resolve(broadcast: Broadcast) -> Audience:
         group_id=broadcast.group_id,
         pupil_ids=broadcast.pupil_ids,
     )
-    links = GuardianLink.objects.filter(
-        school_id=broadcast.school_id, pupil__in=pupils.values("pk")
-    ).order_by("guardian_id", "pupil_id")
+    in_audience = {"school_id": broadcast.school_id, "pupil__in": pupils.values("pk")}
+    restricted: set[tuple[int, int]] = set(
+        restricted_links(**in_audience).values_list("guardian_id", "pupil_id")
+    )
     guardian_pupils: dict[int, list[int]] = {}
-    restricted: set[tuple[int, int]] = set()
-    for guardian_id, pupil_id, is_restricted in links.values_list(
-        "guardian_id", "pupil_id", "contact_restricted"
+    for guardian_id, pupil_id in (
+        contactable_links(**in_audience)
+        .order_by("guardian_id", "pupil_id")
+        .values_list("guardian_id", "pupil_id")
     ):
-        if is_restricted:
-            restricted.add((guardian_id, pupil_id))
-        else:
-            guardian_pupils.setdefault(guardian_id, []).append(pupil_id)
+        guardian_pupils.setdefault(guardian_id, []).append(pupil_id)
     # A guardian restricted for any child in the audience gets nothing from this broadcast:
     # an announcement to "Year 7 families" is about that child too.
     for guardian_id, _pupil_id in restricted:

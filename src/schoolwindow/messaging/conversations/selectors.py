@@ -35,7 +35,12 @@ from schoolwindow.messaging.models import (
     DeliveryStatus,
 )
 from schoolwindow.messaging.translation.services import is_rtl
-from schoolwindow.people.contact import may_contact, restricted, restricted_links
+from schoolwindow.people.contact import (
+    links_contactable_first,
+    may_contact,
+    restricted,
+    restricted_links,
+)
 from schoolwindow.people.models import Guardian, GuardianLink, Pupil
 from schoolwindow.people.selectors import language_name, pupil_name_query, pupils_visible
 
@@ -218,11 +223,8 @@ def pupil_for_messages(*, actor: Actor, pupil_id: int) -> Pupil:
 
 def guardian_choices(*, pupil: Pupil) -> list[GuardianChoice]:
     """The pupil's parents and carers, restricted ones included (shown, never tickable)."""
-    links = (
-        GuardianLink.objects.filter(school_id=pupil.school_id, pupil=pupil)
-        .select_related("guardian")
-        .defer("restriction_reason")
-        .order_by("contact_restricted", "contact_priority", "guardian_id")
+    links = links_contactable_first(school_id=pupil.school_id, pupil=pupil).select_related(
+        "guardian"
     )
     return [
         GuardianChoice(
