@@ -8,10 +8,30 @@ of any app can use it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import sys
+from collections.abc import Callable
+from typing import ParamSpec
+
+P = ParamSpec("P")
 
 
 class CliArgumentError(ValueError):
     """A value given on the command line that could not be read: str() says which and why."""
+
+
+def exits_2_on_bad_arguments(handler: Callable[P, int]) -> Callable[P, int]:
+    """A command handler that prints a `CliArgumentError` to stderr and exits with 2."""
+
+    @functools.wraps(handler)
+    def run(*args: P.args, **kwargs: P.kwargs) -> int:
+        try:
+            return handler(*args, **kwargs)
+        except CliArgumentError as error:
+            print(error, file=sys.stderr)
+            return 2
+
+    return run
 
 
 def date_arg(value: str | None, option: str) -> dt.date | None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from schoolwindow.core.cli_args import CliArgumentError, date_arg, date_arg_or_today
+from schoolwindow.core.cli_args import date_arg, date_arg_or_today, exits_2_on_bad_arguments
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -28,15 +28,12 @@ def _schools_from_cli(args: argparse.Namespace) -> QuerySet[School] | None:
     return schools
 
 
+@exits_2_on_bad_arguments
 def flags_evaluate_from_cli(args: argparse.Namespace) -> int:
     """schoolwindow flags evaluate [--school URN] [--date YYYY-MM-DD]"""
     from schoolwindow.engagement.flags import flags_evaluate
 
-    try:
-        on_date = date_arg_or_today(getattr(args, "date", None), "--date")
-    except CliArgumentError as error:
-        print(error, file=sys.stderr)
-        return 2
+    on_date = date_arg_or_today(getattr(args, "date", None), "--date")
     schools = _schools_from_cli(args)
     if schools is None:
         return 2
@@ -51,15 +48,12 @@ def flags_evaluate_from_cli(args: argparse.Namespace) -> int:
     return 0
 
 
+@exits_2_on_bad_arguments
 def digest_from_cli(args: argparse.Namespace) -> int:
     """schoolwindow digest [--date YYYY-MM-DD]"""
     from schoolwindow.engagement.digest import digest_send
 
-    try:
-        on_date = date_arg_or_today(getattr(args, "date", None), "--date")
-    except CliArgumentError as error:
-        print(error, file=sys.stderr)
-        return 2
+    on_date = date_arg_or_today(getattr(args, "date", None), "--date")
     sent = digest_send(on_date=on_date)
     print(f"{sent} digest email(s) sent for {on_date}")
     return 0
@@ -120,6 +114,7 @@ def signals_import_from_cli(args: argparse.Namespace) -> int:
     return 0
 
 
+@exits_2_on_bad_arguments
 def signals_recompute_from_cli(args: argparse.Namespace) -> int:
     """schoolwindow signals recompute [--school URN] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
 
@@ -130,12 +125,8 @@ def signals_recompute_from_cli(args: argparse.Namespace) -> int:
     from schoolwindow.core.db import database_analyze
     from schoolwindow.engagement.facts import pupil_days_recompute, signal_date_range
 
-    try:
-        date_from = date_arg(args.date_from, "--from")
-        date_to = date_arg(args.date_to, "--to")
-    except CliArgumentError as error:
-        print(error, file=sys.stderr)
-        return EXIT_BAD_DATA
+    date_from = date_arg(args.date_from, "--from")
+    date_to = date_arg(args.date_to, "--to")
     schools = _schools_from_cli(args)
     if schools is None:
         return EXIT_BAD_DATA
@@ -194,15 +185,12 @@ def xapi_key_create_from_cli(args: argparse.Namespace) -> int:
     return 0
 
 
+@exits_2_on_bad_arguments
 def risk_train_from_cli(args: argparse.Namespace) -> int:
     """schoolwindow risk train [--school URN] [--date YYYY-MM-DD]"""
     from schoolwindow.engagement.risk import risk_models_retrain
 
-    try:
-        on_date = date_arg_or_today(getattr(args, "date", None), "--date")
-    except CliArgumentError as error:
-        print(error, file=sys.stderr)
-        return 2
+    on_date = date_arg_or_today(getattr(args, "date", None), "--date")
     schools = _schools_from_cli(args)
     if schools is None:
         return 2

@@ -7,11 +7,26 @@ Every table is school-owned and every unique constraint starts with school.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # --- Signals -------------------------------------------------------------------------------
+
+
+def unconstrained_fk(to: str, *, indexed: bool = False) -> models.ForeignKey[Any, Any]:
+    """A link from a signal or fact table, which holds tens of millions of rows written in bulk
+    by code that has already resolved every school and pupil: no database-level foreign key (each
+    check costs as much as writing the row, and a database sharded by school could not keep the
+    pupil one anyway) and, unless `indexed`, no index of its own (the table's composite index,
+    which starts with it, serves it). Deleting a school or pupil still deletes these rows (the
+    ORM does).
+    """
+    return models.ForeignKey(
+        to, on_delete=models.CASCADE, related_name="+", db_index=indexed, db_constraint=False
+    )
 
 
 class Session(models.TextChoices):
@@ -30,24 +45,8 @@ class AttendanceCategory(models.TextChoices):
 
 
 class AttendanceMark(models.Model):
-    # Signal and fact tables hold tens of millions of rows, written in bulk by code that has
-    # already resolved every school and pupil: they keep no database-level foreign keys (each
-    # check costs as much as writing the row, and a database sharded by school could not keep
-    # the pupil one anyway). Deleting a school or pupil still deletes these rows (the ORM does).
-    school = models.ForeignKey(
-        "schools.School",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,  # this table's (school, …) index serves it
-        db_constraint=False,
-    )
-    pupil = models.ForeignKey(
-        "people.Pupil",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,  # this table's (pupil, …) index serves it
-        db_constraint=False,
-    )
+    school = unconstrained_fk("schools.School")
+    pupil = unconstrained_fk("people.Pupil")
     date = models.DateField()
     session = models.CharField(max_length=2, choices=Session.choices)
     code = models.CharField(max_length=2)
@@ -77,21 +76,8 @@ class ActivityKind(models.TextChoices):
 class ActivityEvent(models.Model):
     """One piece of online activity (from CSV or xAPI)."""
 
-    # No database-level foreign keys to school and pupil: see AttendanceMark.
-    school = models.ForeignKey(
-        "schools.School",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,  # this table's (school, …) index serves it
-        db_constraint=False,
-    )
-    pupil = models.ForeignKey(
-        "people.Pupil",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,  # this table's (pupil, …) index serves it
-        db_constraint=False,
-    )
+    school = unconstrained_fk("schools.School")
+    pupil = unconstrained_fk("people.Pupil")
     occurred_at = models.DateTimeField()
     date = models.DateField()  # the school-local date of occurred_at
     kind = models.CharField(max_length=16, choices=ActivityKind.choices)
@@ -148,20 +134,11 @@ class HomeworkStatus(models.TextChoices):
 
 
 class HomeworkSubmission(models.Model):
-    # No database-level foreign keys to school and pupil: see AttendanceMark.
-    school = models.ForeignKey(
-        "schools.School", on_delete=models.CASCADE, related_name="+", db_constraint=False
-    )
+    school = unconstrained_fk("schools.School", indexed=True)
     homework = models.ForeignKey(
         Homework, on_delete=models.CASCADE, related_name="submissions", db_index=False
     )
-    pupil = models.ForeignKey(
-        "people.Pupil",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,  # the (pupil, school) index serves it
-        db_constraint=False,
-    )
+    pupil = unconstrained_fk("people.Pupil")
     status = models.CharField(max_length=8, choices=HomeworkStatus.choices)
     submitted_at = models.DateTimeField(null=True, blank=True)
     score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
@@ -184,21 +161,8 @@ class FamilyMessage(models.Model):
     Filled from a file until the messaging capability writes it directly.
     """
 
-    # No database-level foreign keys to school and pupil: see AttendanceMark.
-    school = models.ForeignKey(
-        "schools.School",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,  # this table's (school, …) index serves it
-        db_constraint=False,
-    )
-    pupil = models.ForeignKey(
-        "people.Pupil",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,  # this table's (pupil, …) index serves it
-        db_constraint=False,
-    )
+    school = unconstrained_fk("schools.School")
+    pupil = unconstrained_fk("people.Pupil")
     guardian = models.ForeignKey(
         "people.Guardian", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -283,21 +247,8 @@ class XapiStatement(models.Model):
 class PupilDay(models.Model):
     """Everything known about one pupil on one school day: the input to rules and the model."""
 
-    # No database-level foreign keys to school and pupil: see AttendanceMark.
-    school = models.ForeignKey(
-        "schools.School",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,  # this table's (school, …) index serves it
-        db_constraint=False,
-    )
-    pupil = models.ForeignKey(
-        "people.Pupil",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,  # this table's (pupil, …) index serves it
-        db_constraint=False,
-    )
+    school = unconstrained_fk("schools.School")
+    pupil = unconstrained_fk("people.Pupil")
     date = models.DateField()
     sessions_possible = models.SmallIntegerField(default=0)
     sessions_present = models.SmallIntegerField(default=0)  # present or attending elsewhere
