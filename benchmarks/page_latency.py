@@ -4,8 +4,9 @@
 
 Builds the demo trust in a fresh SQLite database (or PostgreSQL with --database-url), starts
 `schoolwindow serve`, signs in a pastoral lead (whole-school view) and drives every pupil profile
-and class list page in turn with wrk (apt-get install wrk). Prints requests/s and latency
-percentiles per page kind, with the data size.
+and class list page in turn with wrk (apt-get install wrk). Prints requests/s, latency
+percentiles and the server's CPU time per page for each page kind, with the data size; the
+account page, signed in, is the floor the others are compared with.
 """
 
 from __future__ import annotations
@@ -196,11 +197,39 @@ def load_line(args: argparse.Namespace) -> str:
     )
 
 
+class Served(str):
+    """The base URL of a running server, knowing the server's process id."""
+
+    pid: int
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time (user + system) used so far by a process and all its descendants, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        used[pid] = int(fields[11]) + int(fields[12])
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += used.get(pid, 0)
+        stack.extend(child for child, parent in parents.items() if parent == pid)
+    return total / ticks
+
+
 @contextlib.contextmanager
 def serving(env: dict[str, str], args: argparse.Namespace) -> Iterator[str]:
     """A running `schoolwindow serve`, answering at the base URL yielded; stopped afterwards."""
     server = start_server(env, args)
-    base = f"http://127.0.0.1:{args.port}"
+    base = Served(f"http://127.0.0.1:{args.port}")
+    base.pid = server.pid
     try:
         wait_until_up(base)
         yield base
@@ -222,11 +251,16 @@ def wrk_report(
 ) -> None:
     """Drive each (name, session cookie, URLs) with wrk in turn and print a line of figures."""
     for name, cookie, urls in runs:
+        cpu_before = tree_cpu_seconds(base.pid) if isinstance(base, Served) else 0.0
         figures = run_wrk(wrk, base, cookie, urls, args, workdir)
+        cpu = tree_cpu_seconds(base.pid) - cpu_before if isinstance(base, Served) else 0.0
+        # Server CPU per page is what one page costs whatever else shares the machine: p95
+        # under load moves with the other jobs on the cores, this barely does.
+        cpu_ms = 1000 * cpu / max(figures.get("requests", 0.0), 1.0)
         print(
             f"{name:{name_width}} {len(urls):{count_width}} {unit}  {figures['rps']:7.1f} req/s  "
             f"p50 {figures['p50']:.1f} ms  p95 {figures['p95']:.1f} ms  "
-            f"p99 {figures['p99']:.1f} ms  errors {int(figures['errors'])}"
+            f"p99 {figures['p99']:.1f} ms  CPU {cpu_ms:.1f} ms/page  errors {int(figures['errors'])}"
         )
 
 
@@ -241,7 +275,12 @@ def main() -> int:
         cookie, pupil_urls, group_urls, sizes = prepare(env)
         with serving(env, args) as base:
             print(f"data: {sizes}; database: {database_name(args)}; {load_line(args)}")
-            runs = [("pupil profile", cookie, pupil_urls), ("class list", cookie, group_urls)]
+            # The floor: a signed-in page with the menu and two small forms, on the same stack.
+            runs = [
+                ("floor: account", cookie, ["/account/"]),
+                ("pupil profile", cookie, pupil_urls),
+                ("class list", cookie, group_urls),
+            ]
             wrk_report(wrk, base, runs, args, workdir)
     return 0
 

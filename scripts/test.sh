@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 apt_install postgresql chromium gettext fonts-dejavu-core $PDF_PACKAGES
-ensure_python_env
+ensure_python_env --group dev
 
 echo "== ruff"; uv run --frozen ruff check src tests benchmarks; uv run --frozen ruff format --check src tests benchmarks
 echo "== mypy"; uv run --frozen mypy

@@ -81,9 +81,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(args.host, args.port, workers=args.workers, threads=args.threads)
 
 
+def collect_static_files() -> None:
+    """Gather the static files, compressed and content-named, where WhiteNoise serves them."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
 def serve(host: str, port: int, *, workers: int, threads: int) -> int:
     from gunicorn.app.wsgiapp import run
 
+    collect_static_files()
     print(f"School Window is running at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     sys.argv = [
         "gunicorn",

@@ -190,11 +190,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Compressed (gzip, and brotli when installed) and named by content, so browsers may keep
+    # them for a year: `schoolwindow serve` collects them into STATIC_ROOT before it starts.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("SCHOOLWINDOW_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
-WHITENOISE_USE_FINDERS = True
+# Without DEBUG, static files come only from STATIC_ROOT, as `schoolwindow serve` collected them.
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -41,6 +41,21 @@ LOGIN_USERNAMES: dict[str, str] = {
 }
 
 
+# What the printed table calls each log-in: the role's name as staff say it, never its code.
+ROLE_WORDS: dict[str, str] = {
+    "leader": "School leader",
+    "pastoral": "Pastoral lead",
+    "teacher": "Teacher",
+    "advocate": "Advocate",
+    "flo": "Family liaison officer",
+    "dsl": "Safeguarding lead",
+    "office": "Office",
+    "trust officer": "Trust officer",
+    "parent": "Parent",
+    "pupil": "Pupil",
+}
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     role: str
@@ -169,10 +184,10 @@ def demo_logins_text(result: DemoResult) -> str:
         f"Sign in at {settings.SITE_URL}/ as any of these. Every password is: {DEMO_PASSWORD}",
         "",
     ]
-    rows = [("role", "username", "TOTP key (staff)", "who")]
+    rows = [("Role", "Username", "TOTP key (staff)", "Who")]
     rows += [
         (
-            login.role,
+            ROLE_WORDS[login.role],
             login.username,
             login.totp_key or "-",
             f"{login.name}: {login.description}" if login.description else login.name,
@@ -192,7 +207,7 @@ def demo_logins_text(result: DemoResult) -> str:
         "",
         "Staff and the trust officer also need a six-digit code: type their TOTP key into an",
         "authenticator app (Aegis, Google Authenticator, 1Password…), or print the current code:",
-        f"  schoolwindow manage demo_code {example}",
+        f"  uv run schoolwindow manage demo_code {example}",
         "",
     ]
     return "\n".join(lines)
