@@ -1,0 +1,162 @@
+"""Server CPU per page, in one process, and where it goes.
+
+    uv run python benchmarks/page_cpu.py [--var-dir DIR] [--pages 200] [--profile 15]
+
+Builds the demo trust in DIR (a fresh temporary folder unless DIR already holds a demo
+database), signs in the pastoral lead and the first parent with Django's test client (no
+network, no other process), and renders pages in turn: the signed-in account page (the floor),
+pupil profiles, class lists, the watchlist, the staff inbox and the parent inbox. For each kind
+it prints the CPU time per page (time.process_time, so other jobs on the machine barely move it),
+the database queries per page, the HTML size and the ratio to the floor. With --profile N it also
+prints the N functions where each kind spends most of its time (cProfile, cumulative).
+
+The figure is the in-process cost of a page; `page_latency.py` measures the same pages under
+load through gunicorn, where the HTTP server adds its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+
+def build_demo(var_dir: Path) -> None:
+    if (var_dir / "db.sqlite3").exists():
+        return
+    subprocess.run(
+        [sys.executable, "-m", "schoolwindow.cli", "demo", "--no-serve"],
+        env={**os.environ, "SCHOOLWINDOW_VAR_DIR": str(var_dir)},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def setup(var_dir: Path) -> None:
+    os.environ["SCHOOLWINDOW_VAR_DIR"] = str(var_dir)
+    (var_dir / "static").mkdir(exist_ok=True)  # static files come from the apps here
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schoolwindow.config.settings")
+    os.environ["DJANGO_DEBUG"] = "false"
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    # The test client asks for hosts and static names the live site does not: serve as in tests.
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def client_for(username: str):  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.get(username=username)
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
+def page_sets(pages: int) -> list[tuple[str, str, list[str]]]:
+    from schoolwindow.people.models import Pupil, StaffRole
+    from schoolwindow.schools.models import Group
+
+    role = StaffRole.objects.select_related("staff__school").get(
+        role="pastoral", staff__user__username="pastoral@riverside.demo"
+    )
+    school = role.staff.school
+    pupils = list(Pupil.objects.filter(school=school).values_list("pk", flat=True)[:pages])
+    groups = list(Group.objects.filter(school=school).values_list("pk", flat=True)[:pages])
+    staff, parent = "pastoral@riverside.demo", "parent@riverside.demo"
+    return [
+        ("floor: account", staff, ["/account/"] * min(pages, 100)),
+        ("pupil profile", staff, [f"/pupils/{pk}/" for pk in pupils]),
+        ("class list", staff, [f"/schools/classes/{pk}/" for pk in groups]),
+        ("watchlist", staff, ["/watchlist/"] * min(pages, 50)),
+        ("staff inbox", staff, ["/messages/"] * min(pages, 50)),
+        ("parent floor", parent, ["/account/"] * min(pages, 50)),
+        ("parent inbox", parent, ["/messages/"] * min(pages, 50)),
+    ]
+
+
+def measure(get: Callable[[str], object], urls: list[str]) -> tuple[float, float, int]:
+    """CPU ms per page, queries per page and HTML bytes per page over `urls`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for url in urls[:3]:  # warm caches and imports, as a running server would have
+        get(url)
+    size = queries = 0
+    started = time.process_time()
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            response = get(url)
+        status = getattr(response, "status_code", 0)
+        if status != 200:
+            raise SystemExit(f"{url}: status {status}")
+        queries += len(captured)
+        size += len(getattr(response, "content", b""))
+    cpu = time.process_time() - started
+    return 1000 * cpu / len(urls), queries / len(urls), size // len(urls)
+
+
+def profile(get: Callable[[str], object], urls: list[str], top: int) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for url in urls:
+        get(url)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--var-dir", type=Path)
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--profile", type=int, default=0, metavar="N")
+    args = parser.parse_args()
+    var_dir = args.var_dir or Path(tempfile.mkdtemp(prefix="sw-page-cpu-"))
+    build_demo(var_dir)
+    setup(var_dir)
+    from schoolwindow.people.models import Guardian, Pupil
+
+    print(
+        f"data: {Pupil.objects.count():,} pupils, {Guardian.objects.count():,} guardians "
+        f"(the demo trust in {var_dir}); in-process, Django test client"
+    )
+    floor = {}
+    for name, username, urls in page_sets(args.pages):
+        client = client_for(username)
+        cpu, queries, size = measure(client.get, urls)
+        floor.setdefault(username, cpu)
+        ratio = cpu / floor[username]
+        print(
+            f"{name:15} {len(urls):4} pages  CPU {cpu:6.1f} ms/page  {queries:5.1f} queries  "
+            f"{size / 1024:6.1f} KB  × floor {ratio:4.1f}"
+        )
+        if args.profile:
+            print(profile(client.get, urls[:50], args.profile))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
