@@ -505,7 +505,8 @@ class UserChecker(Checker):
         else:
             raise self.fail(line, "sourcedId", f"user '{sid}' has no row in roles.csv")
         self.one_of(line, "role", role, spec.USER_ROLES)
-        orgs = [org for org in orgs if self.known_org(org)]
+        # A person with two roles at one school (teacher and counselor) is one person there.
+        orgs = [org for org in dict.fromkeys(orgs) if self.known_org(org)]
         primary_org = self.primary_org_of(row)
         if primary_org and primary_org in orgs:
             orgs.remove(primary_org)
