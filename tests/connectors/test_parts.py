@@ -65,12 +65,41 @@ def test_repeat_finder_spots_a_repeat_among_many() -> None:
     assert finder.suspects() == {hash("enr-123")}
 
 
-def test_a_header_that_repeats_a_column_is_refused(tmp_path: Path) -> None:
+def test_a_header_that_repeats_a_column_we_read_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("sourcedId,name,name\n1,a,b\n")
+    table = CsvSource(path).table("x.csv")
 
     with pytest.raises(RowProblem, match=r"x\.csv:1: field 'name': this column appears twice"):
-        CsvSource(path).table("x.csv")
+        table.getter("name")
+
+
+def test_a_repeated_column_we_do_not_read_is_harmless(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("sourcedId,metadata.note,metadata.note\n1,a,b\n")
+    table = CsvSource(path).table("x.csv")
+
+    assert [table.getter("sourcedId")(row) for _, row in table.rows()] == ["1"]
+
+
+def test_any_case_headers_match_whatever_their_case(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text(" SourcedId ,GIVENNAME\n1,Ada\n")
+
+    loose = CsvSource(path).table("x.csv", any_case=True)
+    strict = CsvSource(path).table("x.csv")
+
+    assert [loose.getter("givenName")(row) for _, row in loose.rows()] == ["Ada"]
+    assert loose.has("sourcedId") and not strict.has("givenName")
+
+
+def test_two_columns_differing_only_in_case_are_refused_when_read(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("sourcedId,email,Email\n1,a@example.org,b@example.org\n")
+    table = CsvSource(path).table("x.csv", any_case=True)
+
+    with pytest.raises(RowProblem, match="field 'email': this column appears twice"):
+        table.getter("email")
 
 
 def test_lines_count_from_the_header_even_with_quoted_line_breaks(tmp_path: Path) -> None:

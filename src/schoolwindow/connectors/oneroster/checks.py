@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Iterator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from schoolwindow.connectors.csvio import CsvTable
+from schoolwindow.connectors.csvio import CsvTable, Getter
 from schoolwindow.connectors.errors import FileProblem, RowProblem
 from schoolwindow.connectors.hashing import RepeatFinder
 from schoolwindow.connectors.oneroster import spec
@@ -47,7 +47,7 @@ class Checker:
 
     def __init__(self, plan: Plan, name: str, progress: Progress) -> None:
         self.plan = plan
-        self.table: CsvTable = plan.source.table(name)
+        self.table: CsvTable = plan.source.table(name, any_case=True)
         self.table.require(*spec.REQUIRED_COLUMNS.get(name, ()))
         self.progress = progress
         self.pending = 0
@@ -88,7 +88,7 @@ class Checker:
                 spec.check_datetime(modified)
             except ValueError as exc:
                 raise self.fail(line, "dateLastModified", str(exc)) from None
-        return status == spec.TO_BE_DELETED
+        return status in spec.GONE_STATUSES
 
     def required(self, line: int, column: str, value: str, *, max_length: int = 0) -> str:
         if not value:
@@ -112,6 +112,14 @@ class Checker:
             return spec.parse_date(value)
         except ValueError as exc:
             raise self.fail(line, column, str(exc)) from None
+
+    def optional_dates(
+        self, line: int, row: list[str], columns: tuple[tuple[str, Getter], ...]
+    ) -> None:
+        for column, value_of in columns:
+            value = value_of(row)
+            if value:
+                self.date(line, column, value)
 
     def boolean(self, line: int, column: str, value: str) -> bool:
         try:
@@ -161,19 +169,17 @@ def check_orgs(plan: Plan, progress: Progress) -> None:
             else type_of(row)
         )
         name = check.required(line, "name", name_of(row), max_length=200) if not deleted else ""
-        identifier = identifier_of(row)
-        if kind == "school" and not deleted:
-            check.required(line, "identifier", identifier, max_length=URN_LENGTH)
+        # Optional in the specification: when empty, choose_schools finds the URN elsewhere.
+        identifier = check.limited(line, "identifier", identifier_of(row), URN_LENGTH)
+        # A parent need not be in the file (a district the export leaves out): see trust_ref_for.
         plan.orgs[sid] = Org(sid, kind, name, identifier, parent_of(row), line, deleted)
     check.done()
-    for org in plan.orgs.values():
-        if org.parent and not plan.known_org(org.parent):
-            raise check.fail(org.line, "parentSourcedId", f"unknown org '{org.parent}'")
 
 
 def choose_schools(plan: Plan, school_urn: str | None) -> None:
     """The schools this import writes to: those in orgs.csv (and, for delta sets, ours)."""
     state = plan.state
+    resolve_urns(plan, school_urn)
     candidates: dict[str, SchoolPlan] = {}
     for org in plan.orgs.values():
         if org.kind != "school" or org.deleted:
@@ -192,9 +198,11 @@ def choose_schools(plan: Plan, school_urn: str | None) -> None:
             if sid not in candidates:
                 candidates[sid] = SchoolPlan(sid, school.urn, school.name, 0, school, "", 0, False)
     if school_urn:
+        found = {p.urn for p in candidates.values() if p.urn}
         candidates = {sid: p for sid, p in candidates.items() if p.urn == school_urn}
         if not candidates:
-            raise FileProblem(spec.ORGS, f"has no school with URN {school_urn}")
+            listed = f" (it has {', '.join(sorted(found))})" if found else ""
+            raise FileProblem(spec.ORGS, f"has no school with URN {school_urn}{listed}")
     if not candidates:
         raise FileProblem(spec.ORGS, "names no school (an org whose type is 'school')")
     sibling_trusts = trusts_of_known_siblings(plan)
@@ -209,6 +217,62 @@ def choose_schools(plan: Plan, school_urn: str | None) -> None:
         int(ref[3:]) for ref in {p.trust_ref for p in candidates.values()} if ref.startswith("pk:")
     ]
     load_records(state, school_ids, trust_ids)
+
+
+def resolve_urns(plan: Plan, school_urn: str | None) -> None:
+    """Give each school whose `identifier` is empty its URN: the one we hold for its sourcedId
+    (imported before), else the one the person importing gave (--school, or the school chosen
+    on the import page). Without either the school cannot be imported, and the error says how
+    to give it."""
+    unresolved = []
+    for org in plan.orgs.values():
+        if org.kind != "school" or org.deleted or org.identifier:
+            continue
+        known = plan.state.schools_by_sid.get(org.sid)
+        if known is not None:
+            org.identifier = known.urn
+        else:
+            unresolved.append(org)
+    if not unresolved:
+        return
+    if not school_urn:
+        first = unresolved[0]
+        raise RowProblem(
+            spec.ORGS,
+            first.line,
+            "identifier",
+            f"the URN (DfE number) of {first.name} is not in the file: give it with "
+            "--school URN on the command line (or choose the school on the import page), "
+            "or have the export fill in 'identifier' with each school's URN",
+        )
+    if any(org.kind == "school" and org.identifier == school_urn for org in plan.orgs.values()):
+        return  # the chosen school is in the file; the others are not being imported
+    school_without_urn(plan, unresolved, school_urn).identifier = school_urn
+
+
+def school_without_urn(plan: Plan, unresolved: list[Org], school_urn: str) -> Org:
+    """Which of the schools without a URN is the chosen one: the only one, or the one named
+    like the school we already have with that URN."""
+    if len(unresolved) == 1:
+        return unresolved[0]
+    ours = plan.state.schools_by_urn.get(school_urn)
+    if ours is not None:
+        named = [org for org in unresolved if same_name(org.name, ours.name)]
+        if len(named) == 1:
+            return named[0]
+    lines = ", ".join(str(org.line) for org in unresolved)
+    raise RowProblem(
+        spec.ORGS,
+        unresolved[0].line,
+        "identifier",
+        f"{len(unresolved)} schools have no URN (lines {lines}), so which one is URN "
+        f"{school_urn} cannot be told: have the export fill in 'identifier' with each "
+        "school's URN (DfE number)",
+    )
+
+
+def same_name(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
 def trusts_of_known_siblings(plan: Plan) -> dict[str, int]:
@@ -236,10 +300,17 @@ def trust_ref_for(plan: Plan, school: SchoolPlan, sibling_trusts: dict[str, int]
             return f"pk:{trust.pk}"
         if parent in sibling_trusts:
             return f"pk:{sibling_trusts[parent]}"
-        plan.new_trusts[f"new:{parent}"] = NewTrust(
-            parent_org.name if parent_org else parent, parent
-        )
-        return f"new:{parent}"
+        key = f"new:{parent}"
+        if key not in plan.new_trusts:
+            if parent_org is None:
+                # Keyed by the parent's sourcedId all the same, so that its other schools, in
+                # this set or a later one, join this trust.
+                plan.summary.note(
+                    f"orgs.csv does not list '{parent}', the parent of {school.name}: "
+                    "its trust is named after the school (you can rename it)"
+                )
+            plan.new_trusts[key] = NewTrust(parent_org.name if parent_org else school.name, parent)
+        return key
     plan.new_trusts[f"new:school:{school.sid}"] = NewTrust(school.name, "")
     return f"new:school:{school.sid}"
 
@@ -387,6 +458,7 @@ def check_roles(plan: Plan, progress: Progress) -> None:
     table = check.table
     user_of, role_of = table.getter("userSourcedId"), table.getter("role")
     type_of, org_of = table.getter("roleType"), table.getter("orgSourcedId")
+    begin_of, end_of = table.getter("beginDate"), table.getter("endDate")
     for line, row, _sid in check.records():
         if check.deleted(line, row):
             continue
@@ -396,8 +468,7 @@ def check_roles(plan: Plan, progress: Progress) -> None:
         )
         role_type = check.one_of(line, "roleType", type_of(row).lower(), ("", *spec.ROLE_TYPES))
         org = sys.intern(check.required(line, "orgSourcedId", org_of(row)))
-        if not plan.known_org(org):
-            raise check.fail(line, "orgSourcedId", f"unknown org '{org}'")
+        check.optional_dates(line, row, (("beginDate", begin_of), ("endDate", end_of)))
         plan.roles.setdefault(user, []).append((role, role_type, org))
     check.done()
 
@@ -427,19 +498,32 @@ class UserChecker(Checker):
             ]
         elif self.has_own_roles:
             role = self.required(line, "role", self.role_of(row))
-            orgs = spec.split_list(self.required(line, "orgSourcedIds", self.orgs_of(row)))
+            orgs = spec.split_list(self.orgs_of(row))
+            if not orgs and spec.USER_ROLES.get(role) != spec.GUARDIAN:
+                # Parents are placed by their children; anyone else would be nowhere.
+                raise self.fail(line, "orgSourcedIds", "is required")
         else:
             raise self.fail(line, "sourcedId", f"user '{sid}' has no row in roles.csv")
         self.one_of(line, "role", role, spec.USER_ROLES)
-        for org in orgs:
-            if not self.plan.known_org(org):
-                raise self.fail(line, "orgSourcedIds", f"unknown org '{org}'")
+        # A person with two roles at one school (teacher and counselor) is one person there.
+        orgs = [org for org in dict.fromkeys(orgs) if self.known_org(org)]
         primary_org = self.primary_org_of(row)
         if primary_org and primary_org in orgs:
             orgs.remove(primary_org)
             orgs.insert(0, primary_org)
         key = tuple(sys.intern(org) for org in orgs)
         return sys.intern(role), self.orgs_cache.setdefault(key, key)
+
+    def known_org(self, org: str) -> bool:
+        """An org that is neither in the set nor ours (say the local authority, which exports
+        often leave out of orgs.csv) holds nobody we import: it is left out, and said."""
+        if self.plan.known_org(org):
+            return True
+        self.plan.summary.note(
+            f"users are placed at org '{org}', which is not in orgs.csv (nor imported before): "
+            "nobody was imported there"
+        )
+        return False
 
 
 def check_users(plan: Plan, progress: Progress) -> None:
@@ -450,9 +534,10 @@ def check_users(plan: Plan, progress: Progress) -> None:
     agents_of, grades_of = table.getter("agentSourcedIds"), table.getter("grades")
     ids_of, identifier_of = table.getter("userIds"), table.getter("identifier")
     preferred_given_of, preferred_family_of = (
-        table.getter("preferredGivenName"),
-        table.getter("preferredFamilyName"),
+        table.getter(*spec.PREFERRED_GIVEN),
+        table.getter(*spec.PREFERRED_FAMILY),
     )
+    master_of = table.getter("userMasterIdentifier")
     upns: dict[tuple[str, str], int] = {}
     users = plan.users
     for line, row in table.rows():
@@ -475,7 +560,7 @@ def check_users(plan: Plan, progress: Progress) -> None:
         users[sid] = UserRef(kind, role, orgs, False)
         schools = [org for org in orgs if plan.in_scope(org)]
         if kind == spec.STUDENT:
-            upn = spec.upn_from(ids_of(row), identifier_of(row))
+            upn = spec.upn_from(ids_of(row), identifier_of(row), master_of(row))
             for school in schools:
                 check_upn_unique(check, upns, line, school, upn)
                 note_year_codes(plan, school, grades_of(row))
@@ -601,9 +686,7 @@ def check_enrollments(plan: Plan, progress: Progress) -> None:
                 line, "role", check.required(line, "role", role_of(row)), spec.ENROLLMENT_ROLES
             )
             primary = check.boolean(line, "primary", primary_of(row))
-            for column, value in (("beginDate", begin_of(row)), ("endDate", end_of(row))):
-                if value:
-                    check.date(line, column, value)
+            check.optional_dates(line, row, (("beginDate", begin_of), ("endDate", end_of)))
             check_enrolment_refs(plan, check, line, school, class_sid, user, role)
             if not plan.in_scope(school):
                 plan.summary.rows_skipped += 1

@@ -37,6 +37,10 @@ def oneroster_import(
     summary = ImportSummary(dry_run=dry_run)
     with CsvSource(Path(path)) as source, tempfile.TemporaryDirectory(prefix="oneroster-") as spill:
         manifest = read_manifest(source)
+        for name in manifest.unlisted:
+            summary.note(
+                f"{name} is in the set but manifest.csv does not list it, so it was not read"
+            )
         state = DatabaseState()
         load_schools(state)
         plan = Plan(source, manifest, state, summary, Path(spill))

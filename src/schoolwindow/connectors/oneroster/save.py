@@ -234,7 +234,7 @@ class Saver:
     # Classes -------------------------------------------------------------------------------
 
     def save_groups(self) -> None:
-        table = self.plan.source.table(spec.CLASSES)
+        table = self.plan.source.table(spec.CLASSES, any_case=True)
         sid_of, status_of = table.getter("sourcedId"), table.getter("status")
         title_of, type_of, code_of = (
             table.getter("title"),
@@ -259,7 +259,7 @@ class Saver:
             if not self.plan.in_scope(school_sid):
                 continue
             school_pk = self.plan.school_pk(school_sid)
-            if status_of(row).lower() == spec.TO_BE_DELETED:
+            if spec.is_gone(status_of(row)):
                 if (school_pk, sid) in self.state.groups:
                     gone.append((school_pk, sid))
                 continue
@@ -294,12 +294,12 @@ class Saver:
     # People --------------------------------------------------------------------------------
 
     def save_people(self) -> None:
-        table = self.plan.source.table(spec.USERS)
+        table = self.plan.source.table(spec.USERS, any_case=True)
         has = table.has
         with_demographics = self.plan.manifest.present(spec.DEMOGRAPHICS)
         pupil_fields = ["legal_first_name", "legal_last_name", "status"]
-        pupil_fields += [f for f, column in PUPIL_OPTIONAL_FIELDS if has(column)]
-        if has("userIds") or has("identifier"):
+        pupil_fields += [f for f, columns in PUPIL_OPTIONAL_FIELDS if has(*columns)]
+        if has("userIds", "identifier", "userMasterIdentifier"):
             pupil_fields.append("upn")
         if with_demographics:
             pupil_fields += ["date_of_birth", "gender"]
@@ -331,7 +331,7 @@ class Saver:
             summary=self.summary,
             extra_on_write={"updated_at": self.now},
         )
-        get = {column: table.getter(column) for column in USER_COLUMNS}
+        get = {column: table.getter(column, *aliases) for column, *aliases in USER_COLUMNS}
         staff_roles: dict[Key, str] = {}
         for _, row in table.rows():
             self.tick()
@@ -390,7 +390,9 @@ class Saver:
                 get["preferredFamilyName"](row) if get["preferredFamilyName"](row) != family else ""
             ),
             "email": get["email"](row),
-            "upn": spec.upn_from(get["userIds"](row), get["identifier"](row)),
+            "upn": spec.upn_from(
+                get["userIds"](row), get["identifier"](row), get["userMasterIdentifier"](row)
+            ),
             "year_group": self.year_group_pk(school_pk, get["grades"](row)),
             "date_of_birth": born,
             "gender": sex,
@@ -690,26 +692,28 @@ WantedEnrolments = dict[tuple[int, int], tuple[int, str, bool]]
 # (group id, staff id) → (school id, sourcedId, primary, deleted)
 WantedTeaching = dict[tuple[int, int], tuple[int, str, bool, bool]]
 
-USER_COLUMNS = (
-    "sourcedId",
-    "givenName",
-    "familyName",
-    "preferredGivenName",
-    "preferredFamilyName",
-    "email",
-    "phone",
-    "sms",
-    "userIds",
-    "identifier",
-    "grades",
+# Each column read from users.csv, with the other names it goes by.
+USER_COLUMNS: tuple[tuple[str, ...], ...] = (
+    ("sourcedId",),
+    ("givenName",),
+    ("familyName",),
+    spec.PREFERRED_GIVEN,
+    spec.PREFERRED_FAMILY,
+    ("email",),
+    ("phone",),
+    ("sms",),
+    ("userIds",),
+    ("identifier",),
+    ("userMasterIdentifier",),
+    ("grades",),
 )
 # Pupil fields written only when the file has the column they come from, so that a file without
 # (say) preferred names never wipes the ones the school typed in.
-PUPIL_OPTIONAL_FIELDS = (
-    ("preferred_first_name", "preferredGivenName"),
-    ("preferred_last_name", "preferredFamilyName"),
-    ("email", "email"),
-    ("year_group", "grades"),
+PUPIL_OPTIONAL_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("preferred_first_name", spec.PREFERRED_GIVEN),
+    ("preferred_last_name", spec.PREFERRED_FAMILY),
+    ("email", ("email",)),
+    ("year_group", ("grades",)),
 )
 LINK_FIELDS = (
     "school",

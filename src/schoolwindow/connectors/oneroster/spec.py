@@ -45,7 +45,15 @@ USERS_11_COLUMNS = ("role", "orgSourcedIds")
 
 ACTIVE = "active"
 TO_BE_DELETED = "tobedeleted"
-STATUSES = ("", ACTIVE, TO_BE_DELETED)
+# 1.0's word for a record that has gone; 1.1 still lists it (deprecated), so old exports send it.
+INACTIVE = "inactive"
+STATUSES = ("", ACTIVE, TO_BE_DELETED, INACTIVE)
+GONE_STATUSES = (TO_BE_DELETED, INACTIVE)
+
+# The 1.2 CSV columns for preferred names, then the names the 1.2 REST binding uses, which some
+# exporters write into their CSV files too.
+PREFERRED_GIVEN = ("preferredGivenName", "preferredFirstName")
+PREFERRED_FAMILY = ("preferredFamilyName", "preferredLastName")
 
 ORG_TYPES = ("department", "school", "district", "local", "state", "national")
 SESSION_TYPES = ("gradingPeriod", "semester", "schoolYear", "term")
@@ -186,11 +194,18 @@ def year_name_and_ordinal(code: str) -> tuple[str, int]:
     return f"Year {code}", int(code)
 
 
-def upn_from(user_ids: str, identifier: str) -> str:
-    """The UPN: a `{UPN:...}` entry in userIds, else the identifier if it looks like a UPN."""
+def is_gone(status: str) -> bool:
+    return status.lower() in GONE_STATUSES
+
+
+def upn_from(user_ids: str, identifier: str, master_identifier: str = "") -> str:
+    """The UPN: a `{UPN:...}` entry in userIds, else the identifier (or 1.2's
+    userMasterIdentifier) if it looks like a UPN."""
     for entry in split_list(user_ids):
         kind, _, value = entry.strip("{}").partition(":")
         if kind.strip().upper() == "UPN" and value.strip():
             return value.strip().upper()[:13]
-    candidate = identifier.strip().upper()
-    return candidate if UPN_RE.match(candidate) else ""
+    for candidate in (identifier.strip().upper(), master_identifier.strip().upper()):
+        if UPN_RE.match(candidate):
+            return candidate
+    return ""
