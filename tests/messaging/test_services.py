@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from schoolwindow.audit.models import AuditEvent
+from schoolwindow.core.errors import NotFound
 from schoolwindow.engagement.models import FamilyMessage
 from schoolwindow.messaging.conversations.services import (
     contact_log_record,
@@ -150,7 +151,8 @@ def test_a_restriction_added_later_stops_further_copies(world: World) -> None:
     message_post(actor=staff_actor(world), conversation=conversation, body="Second message")
     assert Delivery.objects.filter(guardian=world.parent).count() == 1
     assert AuditEvent.objects.filter(action="messaging.contact_refused").count() == 1
-    with pytest.raises(PermissionDenied):
+    # Out of the parent's scope now: not found, so the conversation's existence does not leak.
+    with pytest.raises(NotFound):
         message_post(actor=actor_for(world.parent.user), conversation=conversation, body="Hi")
 
 

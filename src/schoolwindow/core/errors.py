@@ -7,7 +7,8 @@
 
 `NotFound` and `Refused` are Django's `Http404` and `PermissionDenied`, so a view that does not
 catch them gets the right status and page. A view that wants to report an `Invalid` or `Refused`
-back to the person on the same page runs the service through `attempt()`.
+back to the person on the same page runs the service through `attempt()`, or, when the page
+shows a form, `attempt_form()` (the problem goes on the form, with the status to answer with).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -52,10 +54,46 @@ def attempt(
 
     A `NotFound` is not caught: the page itself is then not found.
     """
+    result, problem = attempt_quietly(action, *args, **kwargs)
+    if problem:
+        messages.error(request, problem)
+    return result
+
+
+def attempt_quietly(
+    action: Callable[P, T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> tuple[T | None, str]:
+    """Run a service: (its result, "") or (None, what to tell the person) for an Invalid or a
+    refusal, for a page that says so in a place of its own (a status line)."""
     try:
-        return action(*args, **kwargs)
+        return action(*args, **kwargs), ""
     except PermissionDenied as refusal:
-        messages.error(request, str(refusal) or _("You may not do that here."))
+        return None, str(refusal) or _("You may not do that here.")
     except ValueError as problem:
-        messages.error(request, str(problem))
-    return None
+        return None, str(problem)
+
+
+def attempt_form(
+    form: forms.BaseForm,
+    action: Callable[P, T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> tuple[T | None, int]:
+    """Run a service for a form page: (its result, 200), or (None, status) with the problem on
+    the form — an Invalid on its field (400), a refusal on the whole form (403).
+
+    A `NotFound` is not caught: the page itself is then not found.
+    """
+    try:
+        return action(*args, **kwargs), 200
+    except PermissionDenied as refusal:
+        form.add_error(None, str(refusal) or _("You may not do that here."))
+        return None, 403
+    except Invalid as problem:
+        form.add_error(problem.field if problem.field in form.fields else None, problem.message)
+        return None, 400
+    except ValueError as problem:
+        form.add_error(None, str(problem))
+        return None, 400

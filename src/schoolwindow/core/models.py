@@ -42,3 +42,19 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.run_date}"
+
+
+class UsedForm(models.Model):
+    """A form that created something, by the one-time token written into it (`core/once.py`).
+
+    The unique token is what makes a double tap, a resubmitted form or a second tab holding the
+    same form create one record: the second insert fails in the database, whichever request
+    gets there second, and that request is told where the first one's result is."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -5,3 +5,9 @@ class MessagingConfig(AppConfig):
     name = "schoolwindow.messaging"
     label = "messaging"
     verbose_name = "Messages with families"
+
+    def ready(self) -> None:
+        # Models are only importable once the registry is ready, hence here and not at the top.
+        from schoolwindow.messaging.policies import register_messaging_policies
+
+        register_messaging_policies()

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from schoolwindow.core.capabilities import ANNOUNCE_TO_OWN_GROUPS, SEND_ANNOUNCEMENTS
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.policy import policy_for
 from schoolwindow.messaging.models import (
     Broadcast,
     BroadcastStatus,
@@ -73,24 +73,15 @@ def may_broadcast(actor: Actor) -> bool:
 
 
 def broadcasts_visible(actor: Actor, school_id: int) -> QuerySet[Broadcast]:
-    """Everyone's at the school for the broadcast roles; a teacher's own otherwise."""
-    found = Broadcast.objects.filter(school_id=school_id)
-    if actor.can(SEND_ANNOUNCEMENTS, school_id):
-        return found
-    staff_id = actor.staff_ids.get(school_id)
-    if staff_id is None or not actor.can(ANNOUNCE_TO_OWN_GROUPS, school_id):
-        return found.none()
-    return found.filter(created_by_id=staff_id)
+    """The school's announcements the actor may see (see `BroadcastPolicy`)."""
+    return policy_for(Broadcast).visible(actor).filter(school_id=school_id)
 
 
 def broadcast_for(actor: Actor, broadcast_id: int) -> Broadcast:
-    broadcast = Broadcast.objects.filter(pk=broadcast_id).select_related("created_by").first()
-    if (
-        broadcast is None
-        or not broadcasts_visible(actor, broadcast.school_id).filter(pk=broadcast.pk).exists()
-    ):
-        raise Http404
-    return broadcast
+    """One announcement; not found outside the actor's scope."""
+    return policy_for(Broadcast).get(
+        actor, pk=broadcast_id, queryset=Broadcast.objects.select_related("created_by")
+    )
 
 
 # --- Statistics ------------------------------------------------------------------------------

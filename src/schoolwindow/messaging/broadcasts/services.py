@@ -17,22 +17,28 @@ about it (`announcement_answer`), which the announcement's author is in.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwindow.audit.services import audit_record
 from schoolwindow.core.capabilities import ANNOUNCE_TO_OWN_GROUPS, SEND_ANNOUNCEMENTS
+from schoolwindow.core.errors import Invalid, Refused
+from schoolwindow.core.once import once_claim, once_done
 from schoolwindow.core.permissions import Actor
 from schoolwindow.engagement.models import FamilyMessage
 from schoolwindow.messaging.broadcasts.video import video_url
-from schoolwindow.messaging.conversations.services import guardian_message_create
+from schoolwindow.messaging.conversations.services import (
+    conversation_url,
+    guardian_message_create,
+)
 from schoolwindow.messaging.delivery.quiet import send_not_before
 from schoolwindow.messaging.delivery.services import (
     check_urgent,
@@ -140,25 +146,25 @@ def broadcast_create(
     staff_id = staff_id_at(actor, school_id)
     if not actor.can(SEND_ANNOUNCEMENTS, school_id):
         if not (audience == AudienceKind.GROUP and actor.can(ANNOUNCE_TO_OWN_GROUPS, school_id)):
-            raise PermissionDenied
+            raise Refused
         from schoolwindow.people.models import TeachingAssignment
 
         if not TeachingAssignment.objects.filter(
             school_id=school_id, group_id=group_id or 0, staff_id=staff_id
         ).exists():
-            raise PermissionDenied
+            raise Refused
     check_urgent(actor, school_id, urgent)
     body = clean_body(body)
     if not subject.strip():
-        raise ValueError(_("Give the announcement a subject."))
+        raise Invalid(_("Give the announcement a subject."), field="subject")
     if audience not in AudienceKind.values:
-        raise ValueError(_("Choose who the announcement is for."))
+        raise Invalid(_("Choose who the announcement is for."), field="audience")
     if audience == AudienceKind.YEAR and year_group_id is None:
-        raise ValueError(_("Choose a year group."))
+        raise Invalid(_("Choose a year group."), field="year_group")
     if audience == AudienceKind.GROUP and group_id is None:
-        raise ValueError(_("Choose a class or group."))
+        raise Invalid(_("Choose a class or group."), field="group")
     if audience == AudienceKind.LIST and not pupil_ids:
-        raise ValueError(_("Choose at least one pupil."))
+        raise Invalid(_("Choose at least one pupil."), field="pupils")
     with transaction.atomic():
         broadcast = Broadcast.objects.create(
             school_id=school_id,
@@ -190,7 +196,7 @@ def broadcast_queue(*, actor: Actor, broadcast: Broadcast) -> int:
         if locked.status in (BroadcastStatus.QUEUED, BroadcastStatus.SCHEDULED):
             return Delivery.objects.filter(message__broadcast=locked).count()
         if locked.status == BroadcastStatus.CANCELLED:
-            raise ValueError(_("This announcement was cancelled."))
+            raise Invalid(_("This announcement was cancelled."))
         audience = audience_resolve(locked)
         now = timezone.now()
         # The time it goes out: now, or its time when that is still to come.
@@ -301,6 +307,7 @@ def announcement_answer(
     actor: Actor,
     copy: Delivery,
     body: str,
+    once: uuid.UUID | None = None,
 ) -> Message:
     """A family answers an announcement (their `copy` of it): the message goes into their own
     conversation with the school about it, started on the first answer, never into the
@@ -311,7 +318,7 @@ def announcement_answer(
     """
     guardian_id = copy.guardian_id
     if guardian_id is None or copy.message.broadcast_id is None:
-        raise PermissionDenied
+        raise Refused
     body = clean_body(body)
     if guardian_is_restricted(copy.school_id, guardian_id, copy.pupil_id):
         raise restriction_refuse(
@@ -325,6 +332,7 @@ def announcement_answer(
     with transaction.atomic():
         # One family's answers are written one at a time, so they share one conversation.
         broadcast = Broadcast.objects.select_for_update().get(pk=copy.message.broadcast_id)
+        claim = once_claim(once, actor=actor, repeated=_("This message was already sent."))
         conversation = announcement_answer_conversation(
             broadcast_id=broadcast.pk, guardian_id=guardian_id
         )
@@ -381,6 +389,7 @@ def announcement_answer(
                 delivery.status = DeliveryStatus.REPLIED
         Delivery.objects.bulk_update(answered, ["replied_at", "read_at", "status"])
         family_signal_sync(answered)
+        once_done(claim, conversation_url(conversation.pk) + f"#m{message.pk}")
     return message
 
 
@@ -395,10 +404,14 @@ def announcement_answer_conversation(*, broadcast_id: int, guardian_id: int) -> 
     )
 
 
-def broadcast_send(*, actor: Actor, school: School, data: dict[str, Any]) -> tuple[Broadcast, int]:
-    """Create the announcement with its files, and queue it (now, or for its time)."""
+def broadcast_send(
+    *, actor: Actor, school: School, data: dict[str, Any], once: uuid.UUID | None = None
+) -> tuple[Broadcast, int]:
+    """Create the announcement with its files, and queue it (now, or for its time). `once` is
+    the form's token (core/once.py): the same form sent twice makes one announcement."""
     audience = data["audience"]
     with transaction.atomic():
+        claim = once_claim(once, actor=actor, repeated=_("This announcement was already sent."))
         broadcast = broadcast_create(
             actor=actor,
             school_id=school.pk,
@@ -439,4 +452,5 @@ def broadcast_send(*, actor: Actor, school: School, data: dict[str, Any]) -> tup
         Attachment.objects.filter(broadcast=broadcast).update(
             message=broadcast.messages.order_by("pk").first()
         )
+        once_done(claim, reverse("families:broadcast_detail", args=[broadcast.pk]))
     return broadcast, copies

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwindow.core.access import actor_passes
+from schoolwindow.core.errors import attempt_form
+from schoolwindow.core.once import AlreadyDone, already_done, form_token
 from schoolwindow.core.requests import actor_of
 from schoolwindow.messaging.broadcasts.forms import VIDEO_TYPES, BroadcastForm, extension
 from schoolwindow.messaging.broadcasts.selectors import (
@@ -78,16 +80,23 @@ def broadcast_list(request: HttpRequest) -> HttpResponse:
 def broadcast_new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     school, schools = school_choice(request, broadcast_schools(actor))
+    status = 200
     if request.method == "POST":
         form = BroadcastForm(request.POST, request.FILES, actor=actor, school=school)
         if form.is_valid():
             try:
-                broadcast, copies = broadcast_send(
-                    actor=actor, school=school, data=form.cleaned_data
+                sent, status = attempt_form(
+                    form,
+                    broadcast_send,
+                    actor=actor,
+                    school=school,
+                    data=form.cleaned_data,
+                    once=form_token(request.POST),
                 )
-            except ValueError as error:
-                form.add_error(None, str(error))
-            else:
+            except AlreadyDone as done:
+                return already_done(request, done, fallback=reverse("families:broadcasts"))
+            if sent is not None:
+                broadcast, copies = sent
                 if broadcast.status == "scheduled":
                     messages.success(
                         request,
@@ -103,6 +112,7 @@ def broadcast_new(request: HttpRequest) -> HttpResponse:
         request,
         "messaging/broadcasts/new.html",
         {"form": form, "school": school, "schools": schools},
+        status=status,
     )
 
 

@@ -26,9 +26,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from schoolwindow.core.capabilities import SEE_WHOLE_SCHOOL
 from schoolwindow.core.permissions import Actor
-from schoolwindow.core.policy import policy_for
 from schoolwindow.messaging.conversations.selectors import (
     GUARDIAN_NAME_FIELDS,
     KIND_LABELS,
@@ -49,6 +47,7 @@ from schoolwindow.messaging.models import (
     Message,
     Participant,
 )
+from schoolwindow.messaging.policies import staff_scope
 from schoolwindow.people.contact import restricted_links
 from schoolwindow.people.models import Pupil
 from schoolwindow.people.selectors import pupils_visible
@@ -145,15 +144,9 @@ def staff_inbox(*, actor: Actor, filters: InboxFilters) -> QuerySet[Conversation
         last_staff_message_id=last_message_subquery(author_staff__isnull=False),
     )
     if filters.scope == "all":
-        whole = actor.schools_where(SEE_WHOLE_SCHOOL)
-        visible = Q(my_participant=True)
-        if whole:
-            visible |= Q(school_id__in=whole)
-        others = [sid for sid in actor.staff_ids if sid not in whole]
-        if others:
-            in_scope = policy_for(Pupil).visible(actor).filter(school_id__in=others)
-            visible |= Q(school_id__in=others, pupil_id__in=in_scope.values("pk"))
-        conversations = conversations.filter(visible)
+        # The staff side of ConversationPolicy: a member of staff who is also a parent sees
+        # their staff inbox here.
+        conversations = conversations.filter(staff_scope(actor))
     else:
         conversations = conversations.filter(my_participant=True)
     if filters.unread:

@@ -7,13 +7,14 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib import messages as flash
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from schoolwindow.core.access import staff_only
+from schoolwindow.core.errors import attempt_form
+from schoolwindow.core.once import AlreadyDone, form_token
 from schoolwindow.core.requests import actor_of, is_htmx, safe_next
 from schoolwindow.messaging.conversations import forms, selectors, timeline_selectors
 from schoolwindow.messaging.conversations import services as conversations_services
@@ -22,7 +23,6 @@ from schoolwindow.messaging.conversations.rendering import (
     get_int,
     timeline_html,
 )
-from schoolwindow.messaging.delivery import services as delivery_services
 from schoolwindow.messaging.models import (
     Tone,
 )
@@ -57,8 +57,11 @@ def contact_log(request: HttpRequest, pupil_id: int) -> HttpResponse:
         form = forms.ContactLogForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
+            done = _("%(name)s: contact logged.") % {"name": pupil.display_name}
             try:
-                conversations_services.contact_log_record(
+                entry, status = attempt_form(
+                    form,
+                    conversations_services.contact_log_record,
                     actor=actor,
                     pupil_id=pupil.pk,
                     guardian_id=data.get("guardian"),
@@ -68,18 +71,13 @@ def contact_log(request: HttpRequest, pupil_id: int) -> HttpResponse:
                     notes=data.get("notes", ""),
                     tone=data.get("tone") or Tone.NEUTRAL,
                     flag_id=flag_id,
+                    once=form_token(request.POST),
                 )
-            except delivery_services.ContactRestricted as refused:
-                form.add_error(None, str(refused))
-                status = 403
-            except PermissionDenied:
-                form.add_error("guardian", _("Choose one of this pupil's parents or carers."))
-                status = 400
-            except ValueError as problem:
-                form.add_error("happened_at", str(problem))
-                status = 400
-            else:
-                done = _("%(name)s: contact logged.") % {"name": pupil.display_name}
+                recorded = entry is not None
+            except AlreadyDone as repeat:
+                # Logged the first time it was sent: say so, as for the first.
+                recorded, done = True, repeat.message
+            if recorded:
                 if is_htmx(request) and flag_id is not None and request.POST.get("target") == "row":
                     return watchlist_row(request, flag_id, done)
                 flash.success(request, done)

@@ -3,8 +3,9 @@ family may read, and the pupils and parents a member of staff may write to. The 
 `inbox_selectors`, a conversation's timeline and a pupil's contacts in `timeline_selectors`.
 
 Each function takes the acting `Actor` and returns only what they may see; anything out of
-reach is `Http404`. Lists are loaded in a fixed number of queries: the page of conversations,
-then their people, last messages and copies in one query each, however long the list.
+reach is not found (`NotFound`, a 404). Lists are loaded in a fixed number of queries: the
+page of conversations, then their people, last messages and copies in one query each, however
+long the list.
 """
 
 from __future__ import annotations
@@ -12,21 +13,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Exists,
     OuterRef,
     Q,
     QuerySet,
 )
-from django.http import Http404
 from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy
 
 from schoolwindow.core.capabilities import MESSAGE_ANY_FAMILY
+from schoolwindow.core.errors import NotFound, Refused
 from schoolwindow.core.permissions import Actor
-from schoolwindow.messaging.conversations import services
+from schoolwindow.core.policy import VIEW, policy_for
 from schoolwindow.messaging.models import (
     Broadcast,
     Conversation,
@@ -148,18 +148,12 @@ def when_shown(at: dt.datetime) -> tuple[str, str]:
     )
 
 
-def conversation_get(*, actor: Actor, conversation_id: int) -> Conversation:
-    """The conversation with its pupil, if the actor may see it; 404 otherwise."""
+def conversation_get(*, actor: Actor, conversation_id: int, action: str = VIEW) -> Conversation:
+    """The conversation with its pupil, if the actor may see it (else 404) and do `action` to
+    it (else 403). Pupils and trust officers have no conversations."""
     if not can_use_messages(actor):
-        raise PermissionDenied
-    try:
-        found = services.conversation_for_actor(actor, conversation_id)
-    except PermissionDenied:
-        # Parents are not in announcements: they may read those that reached them.
-        announcement = announcement_for_guardian(actor, conversation_id)
-        if announcement is None:
-            raise Http404 from None
-        found = announcement
+        raise Refused
+    found = policy_for(Conversation).get(actor, pk=conversation_id, action=action)
     found.pupil = (
         Pupil.objects.filter(pk=found.pupil_id)
         .only(*(f.removeprefix("pupil__") for f in PUPIL_NAME_FIELDS))
@@ -168,17 +162,6 @@ def conversation_get(*, actor: Actor, conversation_id: int) -> Conversation:
         else None
     )
     return found
-
-
-def announcement_for_guardian(actor: Actor, conversation_id: int) -> Conversation | None:
-    """An announcement that reached this parent (see `announcement_copies`); None otherwise."""
-    if actor.guardian_id is None:
-        return None
-    return Conversation.objects.filter(
-        pk=conversation_id,
-        kind=ConversationKind.BROADCAST,
-        pk__in=announcement_copies(actor.guardian_id).values("message__conversation_id"),
-    ).first()
 
 
 def announcement_copy(*, actor: Actor, conversation: Conversation) -> Delivery | None:
@@ -217,7 +200,7 @@ def pupil_for_messages(*, actor: Actor, pupil_id: int) -> Pupil:
         .first()
     )
     if pupil is None:
-        raise Http404
+        raise NotFound
     return pupil
 
 
@@ -257,7 +240,7 @@ def guardian_search(
 ) -> list[GuardianChoice]:
     """Parents and carers of a school's pupils, for a general message (whole-school roles)."""
     if not can_start_general(actor, school_id):
-        raise PermissionDenied
+        raise Refused
     words = query.split()[:5]
     if not words:
         return []

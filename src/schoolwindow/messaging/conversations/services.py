@@ -5,15 +5,18 @@ logging a contact and adding a member of staff. Every write is audited.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwindow.audit.services import audit_record
 from schoolwindow.core.capabilities import MESSAGE_ANY_FAMILY
+from schoolwindow.core.errors import Invalid, Refused
+from schoolwindow.core.once import once_claim, once_done
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import policy_for
 from schoolwindow.messaging.delivery.services import (
@@ -23,7 +26,6 @@ from schoolwindow.messaging.delivery.services import (
     deliveries_read,
     family_recipients,
     family_signal_sync,
-    guardian_is_restricted,
     pupil_for_staff,
     restriction_refuse,
     staff_id_at,
@@ -38,9 +40,10 @@ from schoolwindow.messaging.models import (
     Participant,
     Tone,
 )
+from schoolwindow.messaging.policies import ADD_STAFF, REPLY
 from schoolwindow.messaging.translation.services import translate_to_english
 from schoolwindow.people.contact import may_contact
-from schoolwindow.people.models import Guardian, GuardianLink, Pupil, Staff
+from schoolwindow.people.models import Guardian, GuardianLink, Staff
 
 
 def conversation_start(
@@ -58,8 +61,11 @@ def conversation_start(
     urgent: bool = False,
     phrase_key: str = "",
     kind: str = ConversationKind.CONVERSATION,
+    once: uuid.UUID | None = None,
+    repeated: str = "",
 ) -> list[Conversation]:
-    """Start a conversation with these guardians (or one each when `separately`)."""
+    """Start a conversation with these guardians (or one each when `separately`). `once` is
+    the form's token (core/once.py); `repeated` what a second send of it is told."""
     author_id = staff_id_at(actor, school_id)
     body = clean_body(body)
     subject = subject.strip()[:200] or body[:60]
@@ -67,9 +73,9 @@ def conversation_start(
     if pupil_id is not None:
         pupil_for_staff(actor, pupil_id)
     elif not actor.can(MESSAGE_ANY_FAMILY, school_id):
-        raise PermissionDenied
+        raise Refused(_("Those people can't be written to from here. Choose again."))
     if not guardian_ids:
-        raise ValueError(_("Choose at least one parent or carer."))
+        raise Invalid(_("Choose at least one parent or carer."), field="guardians")
     recipients = family_recipients(
         actor=actor, school_id=school_id, pupil_id=pupil_id, guardian_ids=guardian_ids
     )
@@ -82,6 +88,9 @@ def conversation_start(
     conversations = []
     now = timezone.now()
     with transaction.atomic():
+        claim = once_claim(
+            once, actor=actor, repeated=repeated or _("This message was already sent.")
+        )
         for group in groups:
             conversation = Conversation.objects.create(
                 school_id=school_id,
@@ -115,33 +124,17 @@ def conversation_start(
             deliveries_queue(message, actor=actor, subject=subject)
             audit_record(actor=actor, action="messaging.conversation_started", target=conversation)
             conversations.append(conversation)
+        once_done(claim, started_url(conversations, pupil_id))
     return conversations
 
 
-def conversation_for_actor(actor: Actor, conversation_id: int) -> Conversation:
-    """The conversation, if the actor takes part in it or may see it; PermissionDenied otherwise."""
-    conversation = Conversation.objects.filter(pk=conversation_id).first()
-    if conversation is None:
-        raise PermissionDenied
-    if actor.guardian_id is not None:
-        if Participant.objects.filter(
-            conversation=conversation, guardian_id=actor.guardian_id
-        ).exists() and not guardian_is_restricted(
-            conversation.school_id, actor.guardian_id, conversation.pupil_id
-        ):
-            return conversation
-        raise PermissionDenied
-    staff_id = actor.staff_ids.get(conversation.school_id)
-    if staff_id is None:
-        raise PermissionDenied
-    if Participant.objects.filter(conversation=conversation, staff_id=staff_id).exists():
-        return conversation
-    if conversation.pupil_id is not None:
-        if policy_for(Pupil).visible(actor).filter(pk=conversation.pupil_id).exists():
-            return conversation
-    elif actor.can(MESSAGE_ANY_FAMILY, conversation.school_id):
-        return conversation
-    raise PermissionDenied
+def started_url(conversations: list[Conversation], pupil_id: int | None) -> str:
+    """Where to see what was started: the conversation, or the pupil's when there are several."""
+    if len(conversations) == 1:
+        return conversation_url(conversations[0].pk)
+    if pupil_id is not None:
+        return reverse("messaging:pupil", kwargs={"pupil_id": pupil_id})
+    return reverse("messaging:inbox")
 
 
 def message_post(
@@ -153,13 +146,23 @@ def message_post(
     needs_reply: bool = False,
     urgent: bool = False,
     phrase_key: str = "",
+    once: uuid.UUID | None = None,
 ) -> Message:
-    """A member of staff or a guardian writes in a conversation they may see."""
-    conversation_for_actor(actor, conversation.pk)
+    """A member of staff or a guardian writes in a conversation they may see (not an
+    announcement: nobody writes into one). `once` is the form's token (core/once.py)."""
     body = clean_body(body)
     school_id = conversation.school_id
     now = timezone.now()
     with transaction.atomic():
+        # Locked while checked and written to, so a restriction or a closing made meanwhile
+        # is seen, not a copy read before the transaction.
+        conversation = policy_for(Conversation).get(
+            actor,
+            pk=conversation.pk,
+            action=REPLY,
+            queryset=Conversation.objects.select_for_update(),
+        )
+        claim = once_claim(once, actor=actor, repeated=_("This message was already sent."))
         if actor.guardian_id is not None:
             message = guardian_message_create(
                 conversation=conversation,
@@ -168,6 +171,7 @@ def message_post(
                 actor=actor,
                 replying_to=None,
             )
+            audit_record(actor=actor, action="messaging.message_posted", target=conversation)
         else:
             check_urgent(actor, school_id, urgent)
             staff_id = staff_id_at(actor, school_id)
@@ -188,7 +192,12 @@ def message_post(
             Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
             deliveries_queue(message, actor=actor, subject=conversation.subject)
             audit_record(actor=actor, action="messaging.message_posted", target=conversation)
+        once_done(claim, conversation_url(conversation.pk) + f"#m{message.pk}")
     return message
+
+
+def conversation_url(conversation_id: int) -> str:
+    return reverse("messaging:conversation", kwargs={"conversation_id": conversation_id})
 
 
 def guardian_message_create(
@@ -273,6 +282,7 @@ def contact_log_record(
     notes: str = "",
     tone: str = Tone.NEUTRAL,
     flag_id: int | None = None,
+    once: uuid.UUID | None = None,
 ) -> ContactLog:
     """A call, meeting or visit with a pupil's family, in the same timeline as messages."""
     pupil = pupil_for_staff(actor, pupil_id)
@@ -282,7 +292,7 @@ def contact_log_record(
             school_id=pupil.school_id, pupil_id=pupil.pk, guardian_id=guardian_id
         ).first()
         if link is None:
-            raise PermissionDenied
+            raise Invalid(_("Choose one of this pupil's parents or carers."), field="guardian")
         if not may_contact(link):
             raise restriction_refuse(
                 actor=actor,
@@ -292,13 +302,14 @@ def contact_log_record(
                 what="contact log",
             )
     if happened_at > timezone.now() + dt.timedelta(minutes=5):
-        raise ValueError(_("A contact can't be in the future."))
+        raise Invalid(_("A contact can't be in the future."), field="happened_at")
     from schoolwindow.engagement.models import Flag, FlagEventKind
 
     flag = None
     if flag_id is not None:
         flag = Flag.objects.filter(pk=flag_id, school_id=pupil.school_id, pupil=pupil).first()
     with transaction.atomic():
+        claim = once_claim(once, actor=actor, repeated=_("This contact was already logged."))
         entry = ContactLog.objects.create(
             school_id=pupil.school_id,
             pupil=pupil,
@@ -322,17 +333,27 @@ def contact_log_record(
                 contact_log_id=entry.pk,
             )
         audit_record(actor=actor, action="messaging.contact_logged", target=entry)
+        once_done(
+            claim,
+            reverse("messaging:pupil", kwargs={"pupil_id": pupil.pk}) + f"#contact-{entry.pk}",
+        )
     return entry
 
 
 def participant_staff_add(*, actor: Actor, conversation: Conversation, staff_id: int) -> Staff:
     """Bring another member of the school's staff into a conversation the actor may see."""
-    conversation_for_actor(actor, conversation.pk)
-    staff_id_at(actor, conversation.school_id)
-    staff = Staff.objects.filter(pk=staff_id, school_id=conversation.school_id, active=True).first()
-    if staff is None:
-        raise PermissionDenied
     with transaction.atomic():
+        conversation = policy_for(Conversation).get(
+            actor,
+            pk=conversation.pk,
+            action=ADD_STAFF,
+            queryset=Conversation.objects.select_for_update(),
+        )
+        staff = Staff.objects.filter(
+            pk=staff_id, school_id=conversation.school_id, active=True
+        ).first()
+        if staff is None:
+            raise Invalid(_("That person can't be added here."), field="staff")
         _participant, created = Participant.objects.get_or_create(
             school_id=conversation.school_id, conversation=conversation, staff=staff
         )

@@ -7,14 +7,14 @@ appended to the conversation in place.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages as flash
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -25,7 +25,9 @@ from django.views.decorators.http import require_POST
 
 from schoolwindow.core.access import staff_only
 from schoolwindow.core.capabilities import MESSAGE_ANY_FAMILY, SEND_URGENT
+from schoolwindow.core.errors import NotFound, Refused, attempt, attempt_form
 from schoolwindow.core.middleware import client_ip
+from schoolwindow.core.once import AlreadyDone, already_done, form_token
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.requests import actor_of, is_htmx, wants_fragment
 from schoolwindow.messaging.broadcasts import services as broadcasts_services
@@ -52,6 +54,7 @@ from schoolwindow.messaging.models import (
     Conversation,
     ConversationKind,
     Delivery,
+    Message,
     Tone,
 )
 from schoolwindow.messaging.translation.phrasebook import FAMILY_UI_TEXT, family_ui_text
@@ -140,20 +143,16 @@ def conversation_reply(request: HttpRequest, conversation_id: int) -> HttpRespon
     if conversation.kind == ConversationKind.BROADCAST:
         # Announcements are one-way: a family answers in their own conversation with the
         # school (announcement_answer), and staff write a new announcement.
-        raise Http404
+        raise NotFound
     detail = reverse("messaging:conversation", kwargs={"conversation_id": conversation.pk})
-    child = conversation.pupil.first_name if conversation.pupil is not None else ""
-    if actor.guardian_id is not None:
-        form: Any = forms.FamilyReplyForm(request.POST)
-    else:
-        school = School.objects.filter(pk=conversation.school_id).values_list("name", flat=True)
-        form = forms.ReplyForm(request.POST, child=child, school=school.first() or "")
-    error = ""
+    form = reply_form(request, conversation, family=actor.guardian_id is not None)
     message = None
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            message = conversations_services.message_post(
+    try:
+        if form.is_valid():
+            data = form.cleaned_data
+            message, _status = attempt_form(
+                form,
+                conversations_services.message_post,
                 actor=actor,
                 conversation=conversation,
                 body=data["body"],
@@ -161,41 +160,52 @@ def conversation_reply(request: HttpRequest, conversation_id: int) -> HttpRespon
                 needs_reply=bool(data.get("needs_reply")),
                 urgent=bool(data.get("urgent")),
                 phrase_key=data.get("phrase_key", ""),
+                once=form_token(request.POST),
             )
-        except ValueError as problem:
-            error = str(problem)
-        except PermissionDenied:
-            if data.get("urgent"):
-                error = _("Only leaders, the DSL, pastoral leads and the office may mark urgent.")
-            else:
-                raise Http404 from None
-        else:
-            # Your own message is not news to you.
-            conversations_services.conversation_read(actor=actor, conversation=conversation)
-    else:
-        error = form_errors(form)
+    except AlreadyDone as done:
+        if not is_htmx(request):
+            return already_done(request, done, fallback=f"{detail}#latest")
+        form.add_error(None, done.message)
+    if message is not None:
+        # Your own message is not news to you.
+        conversations_services.conversation_read(actor=actor, conversation=conversation)
+    error = form_errors(form)
     if is_htmx(request):
-        context = conversation_context(request, conversation, reply_error=error)
-        if message is not None:
-            item = next(
-                (i for i in context["view"].items if i.kind == "message" and i.pk == message.pk),
-                None,
-            )
-            if item is not None:
-                context["item_html"] = mark_safe(
-                    item_html(item, family_view=actor.guardian_id is not None)
-                )
-        template = (
-            "messaging/conversations/conversation_family.html#appended"
-            if actor.guardian_id is not None
-            else "messaging/conversations/conversation_staff.html#appended"
-        )
-        return render(request, template, context)
+        return reply_appended(request, conversation, message, error)
     if error:
         flash.error(request, error)
     else:
         flash.success(request, _("Sent."))
     return redirect(f"{detail}#{'reply-heading' if error else 'latest'}")
+
+
+def reply_form(request: HttpRequest, conversation: Conversation, *, family: bool) -> Any:
+    if family:
+        return forms.FamilyReplyForm(request.POST)
+    child = conversation.pupil.first_name if conversation.pupil is not None else ""
+    school = School.objects.filter(pk=conversation.school_id).values_list("name", flat=True)
+    return forms.ReplyForm(request.POST, child=child, school=school.first() or "")
+
+
+def reply_appended(
+    request: HttpRequest, conversation: Conversation, message: Message | None, error: str
+) -> HttpResponse:
+    """With HTMX: the new message added to the timeline, and the form drawn afresh."""
+    family = actor_of(request).guardian_id is not None
+    context = conversation_context(request, conversation, reply_error=error)
+    if message is not None:
+        item = next(
+            (i for i in context["view"].items if i.kind == "message" and i.pk == message.pk),
+            None,
+        )
+        if item is not None:
+            context["item_html"] = mark_safe(item_html(item, family_view=family))
+    template = (
+        "messaging/conversations/conversation_family.html#appended"
+        if family
+        else "messaging/conversations/conversation_staff.html#appended"
+    )
+    return render(request, template, context)
 
 
 @messages_user
@@ -204,11 +214,11 @@ def announcement_answer(request: HttpRequest, conversation_id: int) -> HttpRespo
     in their own conversation about it (started now, or the one they already have)."""
     actor = actor_of(request)
     if actor.guardian_id is None:
-        raise Http404
+        raise NotFound
     conversation = selectors.conversation_get(actor=actor, conversation_id=conversation_id)
     copy = selectors.announcement_copy(actor=actor, conversation=conversation)
     if conversation.kind != ConversationKind.BROADCAST or copy is None:
-        raise Http404
+        raise NotFound
     assert copy.message.broadcast_id is not None
     error = ""
     body = ""
@@ -217,18 +227,20 @@ def announcement_answer(request: HttpRequest, conversation_id: int) -> HttpRespo
         body = str(request.POST.get("body", ""))[: delivery_services.MAX_BODY]
         if form.is_valid():
             try:
-                message = broadcasts_services.announcement_answer(
-                    actor=actor, copy=copy, body=form.cleaned_data["body"]
+                message, _status = attempt_form(
+                    form,
+                    answer_unless_restricted,
+                    actor=actor,
+                    copy=copy,
+                    body=form.cleaned_data["body"],
+                    once=form_token(request.POST),
                 )
-            except delivery_services.ContactRestricted:
-                raise Http404 from None
-            except ValueError as problem:
-                error = str(problem)
-            else:
+            except AlreadyDone as done:
+                return already_done(request, done, fallback=request.path)
+            if message is not None:
                 flash.success(request, _("Sent. Only the school can read it."))
                 return redirect("messaging:conversation", conversation_id=message.conversation_id)
-        else:
-            error = form_errors(form)
+        error = form_errors(form)
     else:
         started = broadcasts_services.announcement_answer_conversation(
             broadcast_id=copy.message.broadcast_id, guardian_id=actor.guardian_id
@@ -251,6 +263,16 @@ def announcement_answer(request: HttpRequest, conversation_id: int) -> HttpRespo
     )
 
 
+def answer_unless_restricted(
+    *, actor: Actor, copy: Delivery, body: str, once: uuid.UUID | None
+) -> Message:
+    try:
+        return broadcasts_services.announcement_answer(actor=actor, copy=copy, body=body, once=once)
+    except delivery_services.ContactRestricted:
+        # They may no longer be contacted about this child: as if it were not there.
+        raise NotFound from None
+
+
 @staff_only
 def conversation_staff_add(request: HttpRequest, conversation_id: int) -> HttpResponse:
     actor = actor_of(request)
@@ -262,20 +284,18 @@ def conversation_staff_add(request: HttpRequest, conversation_id: int) -> HttpRe
         }
         return render(request, "messaging/conversations/staff_add.html", context)
     form = forms.AddStaffForm(request.POST)
-    if form.is_valid():
-        try:
-            staff = conversations_services.participant_staff_add(
-                actor=actor, conversation=conversation, staff_id=form.cleaned_data["staff"]
-            )
-        except PermissionDenied:
-            flash.error(request, _("That person can't be added here."))
-        else:
-            flash.success(
-                request,
-                _("%(name)s has joined the conversation.") % {"name": staff.display_name},
-            )
-    else:
+    if not form.is_valid():
         flash.error(request, _("Choose a member of staff to add."))
+    elif staff := attempt(
+        request,
+        conversations_services.participant_staff_add,
+        actor=actor,
+        conversation=conversation,
+        staff_id=form.cleaned_data["staff"],
+    ):
+        flash.success(
+            request, _("%(name)s has joined the conversation.") % {"name": staff.display_name}
+        )
     return redirect("messaging:conversation", conversation_id=conversation.pk)
 
 
@@ -312,55 +332,22 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if pupil is None and school_id not in general_schools:
-            raise PermissionDenied
+            raise Refused
         if form.is_valid():
-            cleaned = form.cleaned_data
             try:
-                started = conversations_services.conversation_start(
+                started, status = attempt_form(
+                    form,
+                    start_from_form,
                     actor=actor,
                     school_id=school_id or 0,
-                    pupil_id=pupil.pk if pupil is not None else None,
-                    guardian_ids=cleaned["guardians"],
-                    subject=cleaned.get("subject", ""),
-                    body=cleaned["body"],
-                    separately=bool(cleaned.get("separately")),
-                    tone=cleaned.get("tone") or Tone.NEUTRAL,
-                    needs_reply=bool(cleaned.get("needs_reply")),
-                    urgent=bool(cleaned.get("urgent")),
-                    phrase_key=cleaned.get("phrase_key", ""),
+                    pupil=pupil,
+                    cleaned=form.cleaned_data,
+                    once=form_token(request.POST),
                 )
-            except delivery_services.ContactRestricted as refused:
-                form.add_error(None, str(refused))
-                status = 403
-            except ValueError as problem:
-                form.add_error(None, str(problem))
-            except PermissionDenied:
-                if cleaned.get("urgent"):
-                    form.add_error(
-                        "urgent",
-                        _("Only leaders, the DSL, pastoral leads and the office may mark urgent."),
-                    )
-                else:
-                    form.add_error(
-                        None, _("Those people can't be written to from here. Choose again.")
-                    )
-                status = 403
-            else:
-                for conversation in started:
-                    conversations_services.conversation_read(actor=actor, conversation=conversation)
-                if len(started) == 1:
-                    flash.success(request, _("Sent."))
-                    return redirect("messaging:conversation", conversation_id=started[0].pk)
-                flash.success(
-                    request,
-                    _("Sent: %(n)s separate conversations, one with each of them.")
-                    % {"n": len(started)},
-                )
-                return redirect(
-                    f"{reverse('messaging:inbox')}?{urlencode({'pupil': pupil.pk})}"
-                    if pupil is not None
-                    else reverse("messaging:inbox")
-                )
+            except AlreadyDone as done:
+                return already_done(request, done, fallback=reverse("messaging:inbox"))
+            if started:
+                return started_response(request, actor, started, pupil)
     chosen = {str(v) for v in data.getlist("guardians")} if request.method == "POST" else set()
     context = {
         "pupil": pupil,
@@ -384,6 +371,49 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
         "open_guardians": [g for g in guardians if not g.restricted],
     }
     return render(request, "messaging/conversations/new.html", context, status=status)
+
+
+def start_from_form(
+    *,
+    actor: Actor,
+    school_id: int,
+    pupil: Pupil | None,
+    cleaned: dict[str, Any],
+    once: uuid.UUID | None,
+) -> list[Conversation]:
+    return conversations_services.conversation_start(
+        actor=actor,
+        school_id=school_id,
+        pupil_id=pupil.pk if pupil is not None else None,
+        guardian_ids=cleaned["guardians"],
+        subject=cleaned.get("subject", ""),
+        body=cleaned["body"],
+        separately=bool(cleaned.get("separately")),
+        tone=cleaned.get("tone") or Tone.NEUTRAL,
+        needs_reply=bool(cleaned.get("needs_reply")),
+        urgent=bool(cleaned.get("urgent")),
+        phrase_key=cleaned.get("phrase_key", ""),
+        once=once,
+    )
+
+
+def started_response(
+    request: HttpRequest, actor: Actor, started: list[Conversation], pupil: Pupil | None
+) -> HttpResponse:
+    for conversation in started:
+        conversations_services.conversation_read(actor=actor, conversation=conversation)
+    if len(started) == 1:
+        flash.success(request, _("Sent."))
+        return redirect("messaging:conversation", conversation_id=started[0].pk)
+    flash.success(
+        request,
+        _("Sent: %(n)s separate conversations, one with each of them.") % {"n": len(started)},
+    )
+    return redirect(
+        f"{reverse('messaging:inbox')}?{urlencode({'pupil': pupil.pk})}"
+        if pupil is not None
+        else reverse("messaging:inbox")
+    )
 
 
 def read_link(request: HttpRequest, token: str) -> HttpResponse:

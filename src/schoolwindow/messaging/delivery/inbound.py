@@ -30,10 +30,10 @@ from django.db.models import F, Func, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
+from schoolwindow.core.permissions import system_actor
 from schoolwindow.messaging.broadcasts.services import announcement_answer
 from schoolwindow.messaging.conversations.services import guardian_message_create
 from schoolwindow.messaging.delivery.channels.sms import InboundSms, SmsStatus, phone_normalise
-from schoolwindow.messaging.delivery.outbox import SYSTEM_ACTOR
 from schoolwindow.messaging.delivery.services import (
     MAX_BODY,
     family_signal_sync,
@@ -64,6 +64,9 @@ QUOTE_INTRO_LOOSE = re.compile(
     re.IGNORECASE,
 )
 QUOTE_SEPARATORS = ("-----original message-----", "________________________________")
+
+# Replies and bounces that come in by email or text: "system (inbound)" in the audit log.
+INBOUND_ACTOR = system_actor("inbound")
 
 
 # --- Reading an email -----------------------------------------------------------------------
@@ -248,7 +251,7 @@ def guardian_reply(inbound: Inbound, delivery: Delivery, text: str) -> None:
     assert delivery.guardian_id is not None
     if guardian_is_restricted(delivery.school_id, delivery.guardian_id, conversation.pupil_id):
         restriction_refuse(
-            actor=SYSTEM_ACTOR,
+            actor=INBOUND_ACTOR,
             school_id=delivery.school_id,
             guardian_id=delivery.guardian_id,
             pupil_id=conversation.pupil_id,
@@ -260,13 +263,13 @@ def guardian_reply(inbound: Inbound, delivery: Delivery, text: str) -> None:
     if delivery.message.broadcast_id is not None:
         # An announcement is one-way: the answer goes into the family's own conversation
         # with the school about it, never into the announcement.
-        inbound.message = announcement_answer(actor=SYSTEM_ACTOR, copy=delivery, body=text)
+        inbound.message = announcement_answer(actor=INBOUND_ACTOR, copy=delivery, body=text)
     else:
         inbound.message = guardian_message_create(
             conversation=conversation,
             guardian_id=delivery.guardian_id,
             body=text,
-            actor=SYSTEM_ACTOR,
+            actor=INBOUND_ACTOR,
             replying_to=delivery,
         )
     inbound.outcome = InboundOutcome.REPLY

@@ -49,7 +49,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from schoolwindow.audit.services import audit_record
-from schoolwindow.core.permissions import Actor
+from schoolwindow.core.permissions import system_actor
 from schoolwindow.messaging.delivery.channels import SendError, read_link
 from schoolwindow.messaging.delivery.channels import email as email_channel
 from schoolwindow.messaging.delivery.channels.sms import SmsProvider, sms_provider
@@ -67,7 +67,9 @@ SENT_SQL = (
     "sent_at = %s, provider_id = %s, last_error = '' WHERE id = %s"
 )
 
-SYSTEM_ACTOR = Actor(user=None, kind="system")
+# Its audit rows (a copy cancelled for a restriction made since it was queued) say "system
+# (outbox)".
+OUTBOX_ACTOR = system_actor("outbox")
 BATCH_SIZE = 100
 BACKOFF_SECONDS = (60, 5 * 60, 15 * 60, 60 * 60, 4 * 60 * 60)
 MAX_ATTEMPTS = 8
@@ -332,7 +334,7 @@ def restricted_cancel(deliveries: list[Delivery], batch: Batch) -> list[Delivery
             )
             delivery.status = DeliveryStatus.CANCELLED
             audit_record(
-                actor=SYSTEM_ACTOR,
+                actor=OUTBOX_ACTOR,
                 action="messaging.contact_refused",
                 school_id=delivery.school_id,
                 detail={

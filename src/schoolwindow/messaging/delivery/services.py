@@ -17,13 +17,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwindow.audit.services import audit_record
 from schoolwindow.core.capabilities import SEND_URGENT
+from schoolwindow.core.errors import Invalid, Refused
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import policy_for
 from schoolwindow.engagement.models import FamilyMessage
@@ -42,7 +42,7 @@ MAX_BODY = 10_000
 # Roles that may mark a message to families urgent, so it skips quiet hours.
 
 
-class ContactRestricted(PermissionDenied):
+class ContactRestricted(Refused):
     """A guardian may not be contacted about this child. The attempt has been audited."""
 
 
@@ -58,14 +58,14 @@ class FamilyRecipient:
 def staff_id_at(actor: Actor, school_id: int) -> int:
     staff_id = actor.staff_ids.get(school_id)
     if staff_id is None:
-        raise PermissionDenied
+        raise Refused
     return staff_id
 
 
 def pupil_for_staff(actor: Actor, pupil_id: int) -> Pupil:
     pupil = policy_for(Pupil).visible(actor).filter(pk=pupil_id).distinct().first()
     if pupil is None or pupil.school_id not in actor.staff_ids:
-        raise PermissionDenied
+        raise Refused
     return pupil
 
 
@@ -122,7 +122,7 @@ def family_recipients(
         linked[link.guardian_id] = link.guardian
     missing = set(guardian_ids) - set(linked)
     if missing:
-        raise PermissionDenied
+        raise Refused(_("Those people can't be written to from here. Choose again."))
     return [FamilyRecipient(linked[gid], pupil_id) for gid in guardian_ids]
 
 
@@ -343,15 +343,15 @@ def deliveries_queue(message: Message, *, actor: Actor, subject: str) -> list[De
 def clean_body(body: str) -> str:
     body = body.strip()
     if not body:
-        raise ValueError(_("Write a message first."))
+        raise Invalid(_("Write a message first."), field="body")
     if len(body) > MAX_BODY:
-        raise ValueError(_("That message is too long. Keep it under 10,000 characters."))
+        raise Invalid(_("That message is too long. Keep it under 10,000 characters."), field="body")
     return body
 
 
 def check_urgent(actor: Actor, school_id: int, urgent: bool) -> None:
     if urgent and not actor.can(SEND_URGENT, school_id):
-        raise PermissionDenied
+        raise Refused(_("Only leaders, the DSL, pastoral leads and the office may mark urgent."))
 
 
 def deliveries_read(deliveries: Iterable[Delivery], now: dt.datetime) -> list[Delivery]:

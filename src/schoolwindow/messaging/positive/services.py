@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.utils.translation import gettext as _
 
+from schoolwindow.core.errors import Invalid, NotFound
 from schoolwindow.core.permissions import Actor
 from schoolwindow.messaging.conversations.services import conversation_start
 from schoolwindow.messaging.delivery.services import guardian_ids_for_pupil
@@ -27,10 +30,12 @@ def praise_phrase(key: str) -> Phrase:
     for phrase in praise_phrases():
         if phrase.key == key:
             return phrase
-    raise ValueError(_("Choose one of the praise messages."))
+    raise Invalid(_("Choose one of the praise messages."), field="phrase")
 
 
-def praise_send(*, actor: Actor, pupil_id: int, phrase_key: str) -> list[Conversation]:
+def praise_send(
+    *, actor: Actor, pupil_id: int, phrase_key: str, once: uuid.UUID | None = None
+) -> list[Conversation]:
     """Send a praise phrase about a child to each parent or carer who may be contacted.
 
     One conversation per guardian (separately), so a split family each get their own. The
@@ -39,10 +44,10 @@ def praise_send(*, actor: Actor, pupil_id: int, phrase_key: str) -> list[Convers
     phrase = praise_phrase(phrase_key)
     pupil = Pupil.objects.select_related("school").filter(pk=pupil_id).first()
     if pupil is None:
-        raise ValueError(_("That pupil could not be found."))
+        raise NotFound
     guardian_ids = guardian_ids_for_pupil(pupil.school_id, pupil.pk)
     if not guardian_ids:
-        raise ValueError(
+        raise Invalid(
             _("There is no parent or carer we can write to about %(child)s.")
             % {"child": pupil.first_name}
         )
@@ -58,4 +63,6 @@ def praise_send(*, actor: Actor, pupil_id: int, phrase_key: str) -> list[Convers
         tone=Tone.POSITIVE,
         phrase_key=phrase.key,
         kind=ConversationKind.POSITIVE,
+        once=once,
+        repeated=_("This praise for %(child)s was already sent.") % {"child": pupil.first_name},
     )

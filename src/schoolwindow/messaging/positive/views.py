@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from schoolwindow.core.access import staff_only
+from schoolwindow.core.errors import attempt_quietly
+from schoolwindow.core.once import AlreadyDone, form_token_for
 from schoolwindow.core.policy import policy_for
 from schoolwindow.core.requests import actor_of, is_htmx
-from schoolwindow.messaging.delivery.services import ContactRestricted
 from schoolwindow.messaging.positive import selectors, services
 from schoolwindow.people.contact import contactable_links
 from schoolwindow.people.models import Pupil, PupilStatus
@@ -73,21 +74,28 @@ def _praise_post(request: HttpRequest, *, allowed_pupils: dict[int, Pupil]) -> H
     pupil = allowed_pupils.get(int(raw)) if raw.isdigit() and len(raw) < 12 else None
     phrase_key = request.POST.get("phrase", "")
     ok = False
-    if pupil is None:
-        text = _("Choose a pupil to praise.")
-    else:
+    text = _("Choose a pupil to praise.")
+    if pupil is not None:
         try:
-            sent = services.praise_send(actor=actor, pupil_id=pupil.pk, phrase_key=phrase_key)
-        except ContactRestricted as error:
-            text = str(error)
-        except ValueError as error:
-            text = str(error)
+            sent, problem = attempt_quietly(
+                services.praise_send,
+                actor=actor,
+                pupil_id=pupil.pk,
+                phrase_key=phrase_key,
+                once=form_token_for(request.POST, "pupil", pupil.pk),
+            )
+        except AlreadyDone as done:
+            # Not a failure: the praise went, the first time.
+            ok, text = True, done.message
         else:
-            ok = True
-            text = _("Praise for %(child)s is on its way to %(n)d parent or carer(s).") % {
-                "child": pupil.first_name,
-                "n": len(sent),
-            }
+            ok = sent is not None
+            if sent is not None:
+                text = _("Praise for %(child)s is on its way to %(n)d parent or carer(s).") % {
+                    "child": pupil.first_name,
+                    "n": len(sent),
+                }
+            else:
+                text = problem
     if is_htmx(request):
         return render(
             request,

@@ -8,11 +8,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 
 from schoolwindow.core.capabilities import APPROVE_SUMMARIES
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.policy import VIEW, policy_for
 from schoolwindow.engagement.models import (
     AttendanceCategory,
     AttendanceMark,
@@ -216,11 +216,14 @@ def _item(title: str, subject: str) -> str:
 # --- Reviewing and approving -----------------------------------------------------------------
 
 
-def batch_for(actor: Actor, batch_id: int) -> NudgeBatch:
-    batch = NudgeBatch.objects.select_related("school", "approved_by").filter(pk=batch_id).first()
-    if batch is None or not may_view(actor, batch.school_id):
-        raise PermissionDenied
-    return batch
+def batch_for(actor: Actor, batch_id: int, action: str = VIEW) -> NudgeBatch:
+    """A batch the actor may see (else not found) and act on (else refused): NudgeBatchPolicy."""
+    return policy_for(NudgeBatch).get(
+        actor,
+        pk=batch_id,
+        action=action,
+        queryset=NudgeBatch.objects.select_related("school", "approved_by"),
+    )
 
 
 def nudge_delivery_by_token(token: str) -> Delivery | None:

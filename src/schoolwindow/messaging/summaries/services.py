@@ -12,11 +12,11 @@ The wording states facts and offers help. It never blames: no "failed", "poor", 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,7 +25,10 @@ from django.utils.translation import ngettext
 from django_tasks import task
 
 from schoolwindow.audit.services import audit_record
+from schoolwindow.core.errors import Invalid, Refused
+from schoolwindow.core.once import AlreadyDone, once_claim, once_done
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.policy import policy_for
 from schoolwindow.messaging.conversations.services import conversation_start
 from schoolwindow.messaging.delivery.services import (
     MAX_BODY,
@@ -40,9 +43,9 @@ from schoolwindow.messaging.models import (
     NudgeBatch,
     NudgeBatchStatus,
 )
+from schoolwindow.messaging.policies import APPROVE
 from schoolwindow.messaging.summaries.selectors import (
     PupilWeek,
-    may_approve,
     week_facts,
     week_start,
 )
@@ -186,27 +189,41 @@ def nudges_prepare_task(run_date: str) -> int:
 
 def nudge_edit(*, actor: Actor, batch: NudgeBatch, edits: dict[int, tuple[str, bool]]) -> int:
     """Save edited texts and skips: {nudge id: (text, skipped)}. Returns how many changed."""
-    if not may_approve(actor, batch.school_id):
-        raise PermissionDenied
-    if batch.status != NudgeBatchStatus.DRAFT:
-        raise ValueError(_("This week's summaries have already been dealt with."))
-    changed = []
-    for nudge in Nudge.objects.filter(batch=batch, pk__in=list(edits)):
-        text, skipped = edits[nudge.pk]
-        text = text.strip()
-        if not text and not skipped:
-            raise ValueError(_("A summary can't be empty: skip it instead."))
-        if len(text) > MAX_BODY:
-            raise ValueError(_("That summary is too long."))
-        if text and text != nudge.body.strip():
-            nudge.body = text
-            nudge.edited = True
-        if skipped != nudge.skipped:
-            nudge.skipped = skipped
-        changed.append(nudge)
     with transaction.atomic():
+        locked = batch_lock(actor, batch.pk)
+        changed = []
+        for nudge in Nudge.objects.filter(batch=locked, pk__in=list(edits)):
+            text, skipped = edits[nudge.pk]
+            text = text.strip()
+            if not text and not skipped:
+                raise Invalid(_("A summary can't be empty: skip it instead."))
+            if len(text) > MAX_BODY:
+                raise Invalid(_("That summary is too long."))
+            if text and text != nudge.body.strip():
+                nudge.body = text
+                nudge.edited = True
+            if skipped != nudge.skipped:
+                nudge.skipped = skipped
+            changed.append(nudge)
         Nudge.objects.bulk_update(changed, ["body", "edited", "skipped"])
     return len(changed)
+
+
+def batch_lock(actor: Actor, batch_id: int) -> NudgeBatch:
+    """The batch, locked, if the actor may approve it and it is still a draft; else AlreadyDone
+    (approved or discarded, by them in another tab or by someone else)."""
+    batch = policy_for(NudgeBatch).get(
+        actor, pk=batch_id, action=APPROVE, queryset=NudgeBatch.objects.select_for_update()
+    )
+    if batch.status == NudgeBatchStatus.APPROVED:
+        raise AlreadyDone(_("This week's summaries were already approved."), url=batch_url(batch))
+    if batch.status != NudgeBatchStatus.DRAFT:
+        raise AlreadyDone(_("This week's summaries were already discarded."), url=batch_url(batch))
+    return batch
+
+
+def batch_url(batch: NudgeBatch) -> str:
+    return reverse("families:nudge_batch", kwargs={"batch_id": batch.pk})
 
 
 @dataclass(frozen=True)
@@ -216,15 +233,19 @@ class ApprovalResult:
     not_sent: int  # opted out or restricted since the batch was prepared, or out of reach
 
 
-def nudges_approve(*, actor: Actor, batch: NudgeBatch) -> ApprovalResult:
-    """Approve the batch: each nudge not skipped goes out as its own conversation (audited)."""
-    if not may_approve(actor, batch.school_id):
-        raise PermissionDenied
+def nudges_approve(
+    *, actor: Actor, batch: NudgeBatch, once: uuid.UUID | None = None
+) -> ApprovalResult:
+    """Approve the batch: each nudge not skipped goes out as its own conversation (audited).
+
+    The batch is locked and its status decides: a second approval (the same form again, or
+    another tab's) is told it was already approved and sends nothing."""
     sent = skipped = not_sent = 0
     with transaction.atomic():
-        locked = NudgeBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.status != NudgeBatchStatus.DRAFT:
-            raise ValueError(_("This week's summaries have already been dealt with."))
+        claim = once_claim(
+            once, actor=actor, repeated=_("This week's summaries were already approved.")
+        )
+        locked = batch_lock(actor, batch.pk)
         nudges = list(
             Nudge.objects.filter(batch=locked)
             .select_related("guardian", "pupil")
@@ -251,7 +272,7 @@ def nudges_approve(*, actor: Actor, batch: NudgeBatch) -> ApprovalResult:
                         body=nudge.body,
                         kind=ConversationKind.NUDGE,
                     )[0]
-            except (ContactRestricted, PermissionDenied):
+            except (ContactRestricted, Refused):
                 not_sent += 1
                 continue
             message = Message.objects.filter(conversation=conversation).first()
@@ -269,6 +290,7 @@ def nudges_approve(*, actor: Actor, batch: NudgeBatch) -> ApprovalResult:
             target=locked,
             detail={"sent": sent, "skipped": skipped, "not_sent": not_sent},
         )
+        once_done(claim, batch_url(locked))
     return ApprovalResult(sent=sent, skipped=skipped, not_sent=not_sent)
 
 
@@ -286,16 +308,13 @@ def _add_opt_out_link(message: Message | None, nudge: Nudge, site: str) -> None:
         delivery.save(update_fields=["body"])
 
 
-def nudges_discard(*, actor: Actor, batch: NudgeBatch) -> None:
-    if not may_approve(actor, batch.school_id):
-        raise PermissionDenied
+def nudges_discard(*, actor: Actor, batch: NudgeBatch) -> NudgeBatch:
     with transaction.atomic():
-        updated = NudgeBatch.objects.filter(pk=batch.pk, status=NudgeBatchStatus.DRAFT).update(
-            status=NudgeBatchStatus.DISCARDED
-        )
-        if not updated:
-            raise ValueError(_("This week's summaries have already been dealt with."))
-        audit_record(actor=actor, action="messaging.nudges_discarded", target=batch)
+        locked = batch_lock(actor, batch.pk)
+        locked.status = NudgeBatchStatus.DISCARDED
+        locked.save(update_fields=["status"])
+        audit_record(actor=actor, action="messaging.nudges_discarded", target=locked)
+    return locked
 
 
 # --- Opting out ------------------------------------------------------------------------------

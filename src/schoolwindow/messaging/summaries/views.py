@@ -5,18 +5,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schoolwindow.core.access import actor_passes
+from schoolwindow.core.errors import Refused, attempt
+from schoolwindow.core.once import AlreadyDone, already_done, form_token
 from schoolwindow.core.permissions import Actor
+from schoolwindow.core.policy import policy_for
 from schoolwindow.core.requests import actor_of
 from schoolwindow.messaging.models import Nudge, NudgeBatch, NudgeBatchStatus
+from schoolwindow.messaging.policies import APPROVE
 from schoolwindow.messaging.summaries import selectors, services
 from schoolwindow.messaging.summaries.selectors import may_see_nudges
 from schoolwindow.schools.requests import school_choice
@@ -54,9 +58,7 @@ def nudge_prepare_now(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     school, _schools = school_choice(request, selectors.schools_for_nudges(actor))
     if not selectors.may_approve(actor, school.pk):
-        raise PermissionDenied
-    from django.utils import timezone
-
+        raise Refused
     batch = services.nudges_prepare(school.pk, timezone.localdate())
     return redirect("families:nudge_batch", batch_id=batch.pk)
 
@@ -64,15 +66,11 @@ def nudge_prepare_now(request: HttpRequest) -> HttpResponse:
 @actor_passes(may_see_nudges)
 def nudge_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
     actor = actor_of(request)
-    try:
-        batch = selectors.batch_for(actor, batch_id)
-    except PermissionDenied:
-        raise Http404 from None
-    can_approve = selectors.may_approve(actor, batch.school_id)
     if request.method == "POST":
-        if not can_approve:
-            raise PermissionDenied
-        return _nudge_batch_post(request, actor, batch)
+        batch = selectors.batch_for(actor, batch_id, action=APPROVE)
+        return nudge_batch_post(request, actor, batch)
+    batch = selectors.batch_for(actor, batch_id)
+    can_approve = policy_for(NudgeBatch).may(actor, APPROVE, batch)
     items = list(
         Nudge.objects.filter(batch=batch)
         .select_related("guardian", "pupil")
@@ -90,7 +88,7 @@ def nudge_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
     )
 
 
-def _nudge_batch_post(request: HttpRequest, actor: Actor, batch: NudgeBatch) -> HttpResponse:
+def nudge_batch_post(request: HttpRequest, actor: Actor, batch: NudgeBatch) -> HttpResponse:
     action = request.POST.get("action", "save")
     ids = [
         int(value) for value in request.POST.getlist("nudge") if value.isdigit() and len(value) < 12
@@ -102,28 +100,40 @@ def _nudge_batch_post(request: HttpRequest, actor: Actor, batch: NudgeBatch) -> 
         )
         for nudge_id in ids
     }
+    here = reverse("families:nudge_batch", kwargs={"batch_id": batch.pk})
     try:
         if action == "discard":
-            services.nudges_discard(actor=actor, batch=batch)
-            messages.success(request, _("This week's summaries were discarded. Nothing was sent."))
-            return redirect(reverse("families:nudges") + f"?school={batch.school_id}")
-        if edits:
-            services.nudge_edit(actor=actor, batch=batch, edits=edits)
-        if action == "approve":
-            result = services.nudges_approve(actor=actor, batch=batch)
-            messages.success(
-                request,
-                _(
-                    "Approved. %(sent)d summaries are on their way; %(skipped)d skipped; "
-                    "%(not_sent)d not sent (opted out or no longer to be contacted)."
+            if attempt(request, services.nudges_discard, actor=actor, batch=batch) is not None:
+                messages.success(
+                    request, _("This week's summaries were discarded. Nothing was sent.")
                 )
-                % {"sent": result.sent, "skipped": result.skipped, "not_sent": result.not_sent},
-            )
-        else:
+                return redirect(reverse("families:nudges") + f"?school={batch.school_id}")
+            return redirect(here)
+        saved = attempt(request, services.nudge_edit, actor=actor, batch=batch, edits=edits)
+        if saved is None:
+            return redirect(here)
+        if action != "approve":
             messages.success(request, _("Your changes are saved. Nothing has been sent yet."))
-    except ValueError as error:
-        messages.error(request, str(error))
-    return redirect("families:nudge_batch", batch_id=batch.pk)
+            return redirect(here)
+        result = attempt(
+            request,
+            services.nudges_approve,
+            actor=actor,
+            batch=batch,
+            once=form_token(request.POST),
+        )
+    except AlreadyDone as done:
+        return already_done(request, done, fallback=here)
+    if result is not None:
+        messages.success(
+            request,
+            _(
+                "Approved. %(sent)d summaries are on their way; %(skipped)d skipped; "
+                "%(not_sent)d not sent (opted out or no longer to be contacted)."
+            )
+            % {"sent": result.sent, "skipped": result.skipped, "not_sent": result.not_sent},
+        )
+    return redirect(here)
 
 
 @actor_passes(lambda actor: actor.is_guardian)

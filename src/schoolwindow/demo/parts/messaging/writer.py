@@ -35,7 +35,7 @@ from schoolwindow.messaging.conversations.services import (
 )
 from schoolwindow.messaging.delivery.channels.email import message_id_for
 from schoolwindow.messaging.delivery.inbound import delivery_mark_failed
-from schoolwindow.messaging.delivery.outbox import SYSTEM_ACTOR
+from schoolwindow.messaging.delivery.outbox import OUTBOX_ACTOR
 from schoolwindow.messaging.delivery.quiet import settings_for
 from schoolwindow.messaging.models import (
     Conversation,
@@ -408,7 +408,7 @@ class MessagingWriter:
                     conversation=conversation,
                     guardian_id=guardian.pk,
                     body=body,
-                    actor=SYSTEM_ACTOR,
+                    actor=OUTBOX_ACTOR,
                     replying_to=working[-1] if working else None,
                 )
         self.outbox(message)
