@@ -74,8 +74,11 @@ def server(demo_env: dict[str, str], demo_output: str) -> Iterator[str]:
 
 
 def printed_login(output: str, role: str) -> tuple[str, str]:
-    """The username and TOTP key printed for a role."""
-    line = next(line for line in output.splitlines() if line.strip().startswith(role + " "))
+    """The username and TOTP key printed for a role (the table names roles in words)."""
+    from schoolwindow.demo.logins import ROLE_WORDS
+
+    words = ROLE_WORDS[role]
+    line = next(line for line in output.splitlines() if line.strip().startswith(words + " "))
     username = re.search(r"\S+@\S+", line)
     assert username is not None
     key = re.search(r"((?:[A-Z2-7]{4} ){7}[A-Z2-7]{4})", line)
@@ -131,6 +134,8 @@ def test_demo_prints_a_log_in_for_every_role(demo_output: str) -> None:
         assert username.endswith("@riverside.demo") and len(key) == 32
     for role in ("trust officer", "parent", "pupil"):
         assert printed_login(demo_output, role)[0]
+    # Every hint can be pasted as printed.
+    assert "  uv run schoolwindow manage demo_code " in demo_output
     assert "school-window-demo" in demo_output
 
 
