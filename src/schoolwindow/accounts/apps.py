@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
 
     name = "schoolwindow.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from schoolwindow.accounts.audit_sentences import register_accounts_audit_sentences
+
+        # Models are only importable once the registry is ready, hence here and not at the top.
+        register_accounts_audit_sentences()

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import segno
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schoolwindow.accounts import services
-from schoolwindow.accounts.forms import CodeForm, LanguageForm, SetPasswordForm
+from schoolwindow.accounts.forms import CodeForm, LanguageForm, SetPasswordForm, SignInForm
 from schoolwindow.accounts.selectors import home_context
 from schoolwindow.core.access import signed_in
 from schoolwindow.core.models import User
@@ -28,15 +33,49 @@ from schoolwindow.people import services as people_services
 PENDING_USER = "two_factor_pending_user"
 PENDING_BACKEND = "two_factor_pending_backend"
 PENDING_NEXT = "two_factor_next"
+# "Too many requests", as django-axes answers by default.
+LOCKED_OUT_STATUS = 429
+# Warn from this many tries left before the pause (the last two of five).
+WARN_WHEN_TRIES_LEFT = 2
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"ok": True})
 
 
+def failed_sign_in(request: HttpRequest, form: SignInForm) -> None:
+    """Record a wrong password and, when the pause is near, say how many tries are left.
+
+    django-axes counts failures per username and address while checking the password; it
+    leaves the count on the request, and replaces this page with the lock-out page when the
+    limit is reached."""
+    attempt: int | None = getattr(request, "axes_failures_since_start", None)
+    limit = int(settings.AXES_FAILURE_LIMIT)
+    services.sign_in_failed(
+        username=form.data.get("username", ""),
+        request=request,
+        attempt=attempt,
+        locked=attempt == limit and bool(getattr(request, "axes_locked_out", False)),
+    )
+    left = limit - attempt if attempt is not None else 0
+    if 0 < left <= WARN_WHEN_TRIES_LEFT:
+        form.add_error(
+            None,
+            ngettext(
+                "%(left)d try left before signing in is paused for %(minutes)d minutes.",
+                "%(left)d tries left before signing in is paused for %(minutes)d minutes.",
+                left,
+            )
+            % {"left": left, "minutes": services.lockout_minutes()},
+        )
+
+
 def login_password(request: HttpRequest) -> HttpResponse:
-    form = AuthenticationForm(request, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST" and not form.is_valid():
+        if form.tried_a_password():
+            failed_sign_in(request, form)
+    elif request.method == "POST":
         user = form.get_user()
         if not user.needs_two_factor:
             login(request, user)
@@ -198,4 +237,27 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("my_children")
     return render(
         request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
+
+
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """django-axes' lock-out page (AXES_LOCKOUT_CALLABLE): when the pause ends, in local time."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    cool_off = get_cool_off(request) or dt.timedelta(0)
+    last = (
+        AccessAttempt.objects.filter(
+            username=username, ip_address=getattr(request, "axes_ip_address", None)
+        )
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+    )
+    until = timezone.localtime((last or timezone.now()) + cool_off)
+    context = {"until": until, "minutes": services.lockout_minutes()}
+    return render(
+        request, "accounts/locked_out.html", context, status=LOCKED_OUT_STATUS
     )

@@ -21,6 +21,9 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     object_label = models.CharField(max_length=200, blank=True)
+    # The pupil the event is about, when there is one: a plain id (audit sits below `people`),
+    # so the log can be filtered by pupil across every kind of record.
+    pupil_id = models.BigIntegerField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
@@ -30,6 +33,8 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["school", "-at"]),
+            models.Index(fields=["school", "action", "-at"], name="audit_school_action_at"),
+            models.Index(fields=["pupil_id", "-at"], name="audit_pupil_at"),
             models.Index(fields=["object_type", "object_id"]),
         ]
 

@@ -9,6 +9,19 @@ from django.db import models
 from schoolwindow.audit.models import AuditEvent
 from schoolwindow.core.permissions import Actor
 
+PUPIL_LABEL = "people.Pupil"
+
+
+def pupil_of(target: models.Model | None, detail: dict[str, Any] | None) -> int | None:
+    """The pupil an event is about: the target itself, the target's pupil, or one named in the
+    detail. Read by label and attribute because `audit` may not import `people`."""
+    if target is not None and target._meta.label == PUPIL_LABEL:
+        return int(target.pk)
+    pupil_id = getattr(target, "pupil_id", None) if target is not None else None
+    if pupil_id is None and detail:
+        pupil_id = detail.get("pupil_id")
+    return pupil_id if isinstance(pupil_id, int) else None
+
 
 def audit_record(
     *,
@@ -25,6 +38,7 @@ def audit_record(
         trust_id = getattr(target, "trust_id", None)
     user = actor.user
     return AuditEvent.objects.create(
+        pupil_id=pupil_of(target, detail),
         school_id=school_id,
         trust_id=trust_id,
         actor=user,

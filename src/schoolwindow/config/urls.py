@@ -14,3 +14,7 @@ urlpatterns = [
     path("hooks/", include("schoolwindow.messaging.delivery.webhook_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+handler403 = "schoolwindow.core.error_views.permission_denied"
+handler404 = "schoolwindow.core.error_views.page_not_found"
+handler500 = "schoolwindow.core.error_views.server_error"

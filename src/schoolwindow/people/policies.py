@@ -13,10 +13,11 @@ from schoolwindow.core.capabilities import (
     SEE_WHOLE_SCHOOL,
 )
 from schoolwindow.core.errors import Refused
+from schoolwindow.core.models import User
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import Policy, register
 from schoolwindow.people.contact import contactable
-from schoolwindow.people.models import Guardian, GuardianLink, Pupil
+from schoolwindow.people.models import Guardian, GuardianLink, Pupil, Staff
 
 
 class PupilPolicy(Policy[Pupil]):
@@ -77,10 +78,27 @@ class AuditEventPolicy(Policy[AuditEvent]):
             .annotate(guardian_key=Cast("guardian_id", CharField()))
             .values("guardian_key")
         )
-        return Q(school_id__in=schools) | Q(
-            school__isnull=True,
-            object_type=Guardian._meta.label,
-            object_id__in=guardian_ids,
+        # Sign-in events are about a log-in, which belongs to no school: the DSL sees those of
+        # their schools' staff and of the parents linked to their pupils.
+        staff_users = (
+            Staff.objects.filter(school_id__in=schools, user__isnull=False)
+            .annotate(user_key=Cast("user_id", CharField()))
+            .values("user_key")
+        )
+        parent_users = (
+            GuardianLink.objects.filter(school_id__in=schools, guardian__user__isnull=False)
+            .annotate(user_key=Cast("guardian__user_id", CharField()))
+            .values("user_key")
+        )
+        return (
+            Q(school_id__in=schools)
+            | Q(
+                school__isnull=True,
+                object_type=Guardian._meta.label,
+                object_id__in=guardian_ids,
+            )
+            | Q(school__isnull=True, object_type=User._meta.label, object_id__in=staff_users)
+            | Q(school__isnull=True, object_type=User._meta.label, object_id__in=parent_users)
         )
 
 

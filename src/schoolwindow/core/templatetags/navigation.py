@@ -1,0 +1,15 @@
+"""What the main navigation shows an actor, asked by capability."""
+
+from __future__ import annotations
+
+from django import template
+
+from schoolwindow.core.capabilities import SAFEGUARDING
+from schoolwindow.core.permissions import Actor
+
+register = template.Library()
+
+
+@register.filter
+def sees_audit_log(actor: Actor | None) -> bool:
+    return bool(actor) and actor is not None and actor.can_anywhere(SAFEGUARDING)
