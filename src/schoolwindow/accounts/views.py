@@ -258,6 +258,4 @@ def locked_out(
     )
     until = timezone.localtime((last or timezone.now()) + cool_off)
     context = {"until": until, "minutes": services.lockout_minutes()}
-    return render(
-        request, "accounts/locked_out.html", context, status=LOCKED_OUT_STATUS
-    )
+    return render(request, "accounts/locked_out.html", context, status=LOCKED_OUT_STATUS)
