@@ -88,7 +88,7 @@ def test_dsl_sees_why_a_parent_must_not_be_contacted_and_it_is_audited(
     expect(page.locator("main")).to_contain_text("Court order")
     assert_accessible(page)
     page.goto(f"{live_server.url}/audit/")
-    expect(page.locator("main")).to_contain_text("safeguarding.viewed")
+    expect(page.locator("main")).to_contain_text("safeguarding details")
 
 
 def test_trust_officer_sees_schools_not_pupils(
