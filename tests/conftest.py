@@ -14,7 +14,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
+def _test_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -36,9 +36,13 @@ def _english_between_tests() -> Iterator[None]:
     translation.activate(django_settings.LANGUAGE_CODE)
 
 
-def signed_in_client(user: User) -> Client:
-    """A client signed in as `user`, two-factor verified for staff, as the real log-in does."""
+def signed_in_client(user: User | None) -> Client:
+    """A client signed in as `user`, two-factor verified for staff, as the real log-in does.
+
+    Takes `User | None` as tests pass a person's nullable `.user`; a missing log-in fails here."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    assert user is not None, "this person has no log-in to sign in with"
 
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
@@ -54,4 +58,4 @@ def pytest_report_header() -> str:
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}"
+    return f"database: {str(database['ENGINE']).rsplit('.', 1)[-1]} {database.get('HOST') or ''}"

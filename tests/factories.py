@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
+from django.db.models import Model
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -22,8 +23,22 @@ from schoolwindow.schools.models import Group, School, Trust, YearGroup
 
 PASSWORD = "correct horse battery staple"
 
+M = TypeVar("M", bound=Model)
 
-class TrustFactory(factory.django.DjangoModelFactory):
+
+class ModelFactory(factory.django.DjangoModelFactory[M]):
+    """A factory whose call, `PupilFactory(...)`, is typed as the model it makes."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # FactoryMetaClass.__call__ makes the row but is untyped, so mypy would read the call as
+        # making the factory; it takes a call's type from __new__, which never runs here.
+        def __new__(cls, *args: Any, **kwargs: Any) -> M: ...  # type: ignore[misc]
+
+
+class TrustFactory(ModelFactory[Trust]):
     class Meta:
         model = Trust
 
@@ -31,7 +46,7 @@ class TrustFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"trust-{n}")
 
 
-class SchoolFactory(factory.django.DjangoModelFactory):
+class SchoolFactory(ModelFactory[School]):
     class Meta:
         model = School
 
@@ -41,7 +56,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     phase = "secondary"
 
 
-class YearGroupFactory(factory.django.DjangoModelFactory):
+class YearGroupFactory(ModelFactory[YearGroup]):
     class Meta:
         model = YearGroup
 
@@ -51,7 +66,7 @@ class YearGroupFactory(factory.django.DjangoModelFactory):
     ordinal = 7
 
 
-class GroupFactory(factory.django.DjangoModelFactory):
+class GroupFactory(ModelFactory[Group]):
     class Meta:
         model = Group
 
@@ -60,7 +75,7 @@ class GroupFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"7R{n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -78,7 +93,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class PupilFactory(factory.django.DjangoModelFactory):
+class PupilFactory(ModelFactory[Pupil]):
     class Meta:
         model = Pupil
 
@@ -89,7 +104,7 @@ class PupilFactory(factory.django.DjangoModelFactory):
     date_of_birth = dt.date(2013, 5, 1)
 
 
-class GuardianFactory(factory.django.DjangoModelFactory):
+class GuardianFactory(ModelFactory[Guardian]):
     class Meta:
         model = Guardian
 

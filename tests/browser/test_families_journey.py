@@ -43,7 +43,7 @@ def world() -> World:
 def test_a_teacher_sends_praise_from_the_class_list_with_one_tap(
     page: Page,
     live_server,
-    world: World,  # type: ignore[no-untyped-def]
+    world: World,
 ) -> None:
     sign_in(page, live_server.url, world, "teacher")
     page.goto(f"{live_server.url}/schools/classes/{world.tutor_group.pk}/")
@@ -68,7 +68,7 @@ def test_a_leader_sends_an_announcement_to_a_year_group(
     page: Page,
     browser: Browser,
     live_server,
-    world: World,  # type: ignore[no-untyped-def]
+    world: World,
 ) -> None:
     sign_in(page, live_server.url, world, "leader")
     page.get_by_role("link", name="Families").click()
@@ -138,7 +138,7 @@ def test_a_leader_sends_an_announcement_to_a_year_group(
 def test_the_approver_previews_edits_and_approves_the_weekly_summaries(
     page: Page,
     live_server,
-    world: World,  # type: ignore[no-untyped-def]
+    world: World,
 ) -> None:
     monday = week_start(dt.date.today())
     for day in range(2):
@@ -177,7 +177,7 @@ def test_the_approver_previews_edits_and_approves_the_weekly_summaries(
 def test_a_leader_sets_quiet_hours_from_the_families_page(
     page: Page,
     live_server,
-    world: World,  # type: ignore[no-untyped-def]
+    world: World,
 ) -> None:
     sign_in(page, live_server.url, world, "leader")
     page.goto(f"{live_server.url}/families/")

@@ -41,7 +41,7 @@ def upload(page: Page, path: Path) -> None:
 
 def test_office_imports_pupils_with_a_progress_bar(
     page: Page,
-    live_server,  # type: ignore[no-untyped-def]
+    live_server,
     tmp_path: Path,
 ) -> None:
     world: World = build_world()
@@ -59,7 +59,7 @@ def test_office_imports_pupils_with_a_progress_bar(
 
 def test_a_bad_row_is_named_and_nothing_is_imported(
     page: Page,
-    live_server,  # type: ignore[no-untyped-def]
+    live_server,
     tmp_path: Path,
 ) -> None:
     world: World = build_world()

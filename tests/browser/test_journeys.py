@@ -51,7 +51,7 @@ def test_staff_sign_in_with_code_and_reach_their_work(
     page: Page,
     live_server,
     world: World,
-    role: str,  # type: ignore[no-untyped-def]
+    role: str,
 ) -> None:
     sign_in(page, live_server.url, world, role)
     assert_accessible(page)
@@ -64,7 +64,7 @@ def test_staff_sign_in_with_code_and_reach_their_work(
 def test_staff_open_a_pupil_profile_but_never_a_restricted_parents_details(
     page: Page,
     live_server,
-    world: World,  # type: ignore[no-untyped-def]
+    world: World,
 ) -> None:
     sign_in(page, live_server.url, world, "pastoral")
     page.goto(f"{live_server.url}/pupils/?q=Kacper")
@@ -81,7 +81,7 @@ def test_staff_open_a_pupil_profile_but_never_a_restricted_parents_details(
 def test_dsl_sees_why_a_parent_must_not_be_contacted_and_it_is_audited(
     page: Page,
     live_server,
-    world: World,  # type: ignore[no-untyped-def]
+    world: World,
 ) -> None:
     sign_in(page, live_server.url, world, "dsl")
     page.goto(f"{live_server.url}/pupils/{world.pupil.pk}/safeguarding/")
@@ -94,7 +94,7 @@ def test_dsl_sees_why_a_parent_must_not_be_contacted_and_it_is_audited(
 def test_trust_officer_sees_schools_not_pupils(
     page: Page,
     live_server,
-    world: World,  # type: ignore[no-untyped-def]
+    world: World,
 ) -> None:
     sign_in(page, live_server.url, world, "trust")
     page.goto(f"{live_server.url}/schools/")
@@ -108,7 +108,7 @@ def test_trust_officer_sees_schools_not_pupils(
 def test_parent_sees_both_children_and_only_their_own_details(
     page: Page,
     live_server,
-    world: World,  # type: ignore[no-untyped-def]
+    world: World,
 ) -> None:
     sign_in(page, live_server.url, world, "parent")
     main = page.locator("main")
@@ -129,7 +129,7 @@ def test_parent_sees_both_children_and_only_their_own_details(
 def test_parent_switches_to_polish(
     page: Page,
     live_server,
-    world: World,  # type: ignore[no-untyped-def]
+    world: World,
 ) -> None:
     sign_in(page, live_server.url, world, "parent")
     page.get_by_label("Language").select_option("pl")
@@ -142,7 +142,7 @@ def test_parent_switches_to_polish(
 def test_pupil_sees_their_own_page_only(
     page: Page,
     live_server,
-    world: World,  # type: ignore[no-untyped-def]
+    world: World,
 ) -> None:
     sign_in(page, live_server.url, world, "pupil")
     expect(page.locator("main")).to_contain_text("Kacper")

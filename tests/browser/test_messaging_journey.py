@@ -29,7 +29,7 @@ def world() -> World:
 def test_staff_and_a_polish_parent_talk_and_a_call_is_logged(
     page: Page,
     browser: Browser,
-    live_server,  # type: ignore[no-untyped-def]
+    live_server,
     world: World,
 ) -> None:
     base = live_server.url

@@ -21,7 +21,7 @@ def world() -> World:
 def test_phrasebook_reads_right_to_left_and_a_phrase_is_picked_and_previewed(
     page: Page,
     live_server,
-    world: World,  # type: ignore[no-untyped-def]
+    world: World,
 ) -> None:
     base = live_server.url
     sign_in(page, base, world, "pastoral")

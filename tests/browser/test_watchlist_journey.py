@@ -65,7 +65,7 @@ def world() -> World:
 def test_pastoral_lead_triages_from_the_watchlist_and_sees_the_chart(
     page: Page,
     live_server,
-    world: World,  # type: ignore[no-untyped-def]
+    world: World,
 ) -> None:
     base = live_server.url
     sign_in(page, base, world, "pastoral")

@@ -54,7 +54,7 @@ def test_it_runs_an_uploaded_zip_and_shows_the_summary(
 ) -> None:
     school = SchoolFactory(urn="100002", name="Hillside Academy")
     office = staff_member(school, Role.OFFICE)
-    client = signed_in_client(office.user)  # type: ignore[arg-type]
+    client = signed_in_client(office.user)
     archive = zip_set(ONEROSTER_11, tmp_path / "export.zip")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -93,7 +93,7 @@ def test_a_check_only_run_saves_nothing(
     tmp_path: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
     school = SchoolFactory(urn="100002")
-    client = signed_in_client(staff_member(school, Role.LEADER).user)  # type: ignore[arg-type]
+    client = signed_in_client(staff_member(school, Role.LEADER).user)
 
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, school.pk, zip_set(ONEROSTER_11, tmp_path / "x.zip"), dry_run="on")
@@ -109,7 +109,7 @@ def test_a_bad_file_fails_with_its_line_and_field(
     tmp_path: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
     school = SchoolFactory(urn="100002")
-    client = signed_in_client(staff_member(school, Role.OFFICE).user)  # type: ignore[arg-type]
+    client = signed_in_client(staff_member(school, Role.OFFICE).user)
     folder = copy_set(tmp_path, enrollments=MALFORMED / "enrollments-unknown-class.csv")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -126,7 +126,7 @@ def test_a_bad_file_fails_with_its_line_and_field(
 
 def test_a_pupils_csv_upload(tmp_path: Path, django_capture_on_commit_callbacks: Any) -> None:
     school = SchoolFactory(urn="100020")
-    client = signed_in_client(staff_member(school, Role.OFFICE).user)  # type: ignore[arg-type]
+    client = signed_in_client(staff_member(school, Role.OFFICE).user)
 
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, school.pk, FIXTURES / "pupils.csv", kind=ImportKind.CSV)
@@ -189,7 +189,7 @@ def test_anonymous_upload_is_refused(world: World, client: Any) -> None:
 def test_an_office_cannot_see_another_schools_runs(world: World) -> None:
     run = a_run(world)
     elsewhere = staff_member(world.primary, Role.OFFICE)
-    client = signed_in_client(elsewhere.user)  # type: ignore[arg-type]
+    client = signed_in_client(elsewhere.user)
 
     assert client.get(reverse("import_detail", kwargs={"run_id": run.pk})).status_code == 404
     assert client.get(reverse("import_progress", kwargs={"run_id": run.pk})).status_code == 404
@@ -198,7 +198,7 @@ def test_an_office_cannot_see_another_schools_runs(world: World) -> None:
 
 def test_an_office_cannot_upload_for_another_school(world: World) -> None:
     elsewhere = staff_member(world.primary, Role.OFFICE)
-    client = signed_in_client(elsewhere.user)  # type: ignore[arg-type]
+    client = signed_in_client(elsewhere.user)
 
     response = upload(client, world.secondary.pk, FIXTURES / "pupils.csv", kind=ImportKind.CSV)
 

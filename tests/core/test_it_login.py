@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def test_staff_sign_in_needs_password_then_totp_code() -> None:
     staff = staff_member(SchoolFactory(), Role.TEACHER)
+    assert staff.user is not None
     client = Client()
     response = client.post("/login/", {"username": staff.user.username, "password": PASSWORD})
     assert response.status_code == 302
@@ -39,6 +40,7 @@ def test_staff_sign_in_needs_password_then_totp_code() -> None:
 
 def test_wrong_totp_code_is_refused_with_a_clear_message() -> None:
     staff = staff_member(SchoolFactory(), Role.TEACHER)
+    assert staff.user is not None
     client = Client()
     client.post("/login/", {"username": staff.user.username, "password": PASSWORD})
     wrong = f"{(int(totp_code(staff.user)) + 1) % 1_000_000:06d}"
@@ -50,6 +52,7 @@ def test_wrong_totp_code_is_refused_with_a_clear_message() -> None:
 
 def test_first_sign_in_sets_up_an_authenticator() -> None:
     staff = staff_member(SchoolFactory(), Role.OFFICE, totp=False)
+    assert staff.user is not None
     client = Client()
     response = client.post("/login/", {"username": staff.user.username, "password": PASSWORD})
     assert response["Location"] == "/login/setup/"
@@ -68,14 +71,16 @@ def test_first_sign_in_sets_up_an_authenticator() -> None:
 
 def test_wrong_password_is_refused() -> None:
     staff = staff_member(SchoolFactory(), Role.TEACHER)
+    assert staff.user is not None
     response = Client().post("/login/", {"username": staff.user.username, "password": "nope"})
     assert response.status_code == 200
     assert "correct" in response.content.decode()
 
 
-def test_repeated_failures_lock_the_account_for_a_while(settings) -> None:  # type: ignore[no-untyped-def]
+def test_repeated_failures_lock_the_account_for_a_while(settings) -> None:
     settings.AXES_ENABLED = True
     staff = staff_member(SchoolFactory(), Role.TEACHER)
+    assert staff.user is not None
     client = Client()
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         client.post("/login/", {"username": staff.user.username, "password": "wrong"})
@@ -87,6 +92,7 @@ def test_repeated_failures_lock_the_account_for_a_while(settings) -> None:  # ty
 def test_parent_signs_in_with_password_only() -> None:
     pupil = PupilFactory()
     guardian = guardian_of(pupil)
+    assert guardian.user is not None
     client = Client()
     response = client.post("/login/", {"username": guardian.user.username, "password": PASSWORD})
     assert response.status_code == 302
@@ -116,6 +122,7 @@ def test_parent_invitation_sets_a_password_once() -> None:
 
 def test_language_choice_is_saved_on_the_account() -> None:
     staff = staff_member(SchoolFactory(), Role.TEACHER)
+    assert staff.user is not None
     client = signed_in_client(staff.user)
     client.post("/account/language/", {"language": "pl", "next": "/account/"})
     staff.user.refresh_from_db()

@@ -138,8 +138,9 @@ def test_signals_fall_on_school_days_only_and_cover_every_one(built: dict[str, o
         ).values_list("sent_at", flat=True):
             assert local_day(sent_at) in school_day_set
         submitted = HomeworkSubmission.objects.filter(school=school).exclude(submitted_at=None)
-        for moment in submitted.values_list("submitted_at", flat=True)[:2000]:
-            assert local_day(moment) in school_day_set
+        for submitted_at in submitted.values_list("submitted_at", flat=True)[:2000]:
+            assert submitted_at is not None
+            assert local_day(submitted_at) in school_day_set
     # Nothing the demo has not seen yet: no reading or replying after 8 a.m. on DEMO_TODAY.
     morning = timezone.make_aware(dt.datetime.combine(DEMO_TODAY, dt.time(8)))
     assert not FamilyMessage.objects.filter(read_at__gt=morning).exists()
@@ -342,6 +343,7 @@ def test_ioana_is_online_only_in_school_and_her_family_reads_late(
         for sent, read in FamilyMessage.objects.filter(pupil=ioana)
         .exclude(read_at=None)
         .values_list("sent_at", "read_at")
+        if read is not None
     )
     assert delays and delays[len(delays) // 2] >= 12  # the median: half a day or more
 
@@ -413,6 +415,7 @@ def test_messaging_every_printed_log_in_has_conversations(built: dict[str, objec
 
 
 def parent_children(actor: Actor) -> list[int]:
+    assert actor.guardian_id is not None
     return list(
         GuardianLink.objects.filter(guardian_id=actor.guardian_id).values_list(
             "pupil_id", flat=True

@@ -51,8 +51,8 @@ def test_no_part_imports_the_builder_or_a_later_part() -> None:
         imports = imported_modules(Path(module.__file__))
         assert "schoolwindow.demo.builder" not in imports, path
         assert not imports & set(DEMO_PARTS[index + 1 :]), path
-    for path in (DEMO_DIR / "parts").rglob("*.py"):
-        assert "schoolwindow.demo.builder" not in imported_modules(path), path
+    for file in (DEMO_DIR / "parts").rglob("*.py"):
+        assert "schoolwindow.demo.builder" not in imported_modules(file), file
 
 
 def test_the_builder_knows_the_parts_only_through_the_list() -> None:

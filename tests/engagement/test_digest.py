@@ -32,7 +32,7 @@ SATURDAY = MONDAY - dt.timedelta(days=2)
 
 @pytest.fixture
 def world(db: None) -> World:
-    world = pages.world.__wrapped__(db)  # type: ignore[attr-defined]
+    world = pages.build_pages_world()
     school_calendar(world.oakfield)
     school_calendar(world.brookside)
     return world

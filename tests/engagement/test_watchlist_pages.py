@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 @pytest.fixture
 def world(db: None) -> World:
     """The page tests' trust (tests/pages/conftest.py): every role, Ada and Cara at Oakfield."""
-    return pages.world.__wrapped__(db)  # type: ignore[attr-defined]
+    return pages.build_pages_world()
 
 
 TODAY = timezone.localdate()
@@ -323,7 +323,7 @@ def test_the_query_count_does_not_grow_with_the_list(world: World, role: str) ->
 
 def test_query_count_with_django_assert_num_queries(
     world: World, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = world.client("pastoral")
     client.get(reverse("watchlist"))
     many_flags(world, 5)

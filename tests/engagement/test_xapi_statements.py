@@ -24,7 +24,7 @@ class Platform:
     def __init__(self, school: Any, name: str = "Oak Learning") -> None:
         self.source, secret = xapi_source_create(school=school, name=name)
         token = base64.b64encode(f"{self.source.key_id}:{secret}".encode()).decode()
-        self.headers = {
+        self.headers: dict[str, Any] = {
             "HTTP_AUTHORIZATION": f"Basic {token}",
             "HTTP_X_EXPERIENCE_API_VERSION": "1.0.3",
         }
@@ -45,7 +45,7 @@ class Platform:
         )
 
 
-def statement(email: str = "ada@example.org", verb: str = LOGGED_IN, **extra: Any) -> dict:
+def statement(email: str = "ada@example.org", verb: object = LOGGED_IN, **extra: Any) -> dict:
     return {
         "actor": {"objectType": "Agent", "mbox": f"mailto:{email}"},
         "verb": {"id": verb, "display": {"en-GB": "logged in"}},

@@ -41,6 +41,13 @@ class Received:
         return parsed
 
 
+def body_of(message: email.message.EmailMessage, kind: str) -> str:
+    """The message's "plain" or "html" body, which every message the outbox sends has."""
+    part = message.get_body(preferencelist=(kind,))
+    assert part is not None, f"no {kind} body"
+    return str(part.get_content())
+
+
 @dataclass
 class SinkHandler:
     """Accepts every message (or refuses the listed recipients) and remembers it."""
@@ -53,20 +60,20 @@ class SinkHandler:
     on_data: Callable[[int], Any] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # type: ignore[no-untyped-def]
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if self.on_mail is not None:
             self.on_mail(len(self.received))
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return self.refuse[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server, session, envelope):
         if self.on_data is not None and self.on_data(len(self.received)) == "drop":
             return "451 4.3.0 try again later"
         raw = envelope.original_content or envelope.content
@@ -156,6 +163,12 @@ def worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+
+
+def stderr_of(process: subprocess.Popen[bytes]) -> str:
+    """What a finished worker wrote to its error stream, which worker() always pipes."""
+    assert process.stderr is not None
+    return process.stderr.read().decode()
 
 
 SEED = """

@@ -32,7 +32,7 @@ __all__ = ["STAFF_ROLES", "World", "status_for"]
 
 @pytest.fixture
 def world(db: None) -> World:
-    return pages.world.__wrapped__(db)  # type: ignore[attr-defined, no-any-return]
+    return pages.build_pages_world()
 
 
 @pytest.fixture(autouse=True)

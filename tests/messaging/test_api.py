@@ -161,12 +161,14 @@ def test_what_a_family_has_read(world: World) -> None:
 def test_a_parent_may_count_only_for_themselves(world: World) -> None:
     household = Guardian.objects.get(pk=world.maria.pk).household_id
     Guardian.objects.filter(pk=world.piotr.pk).update(household_id=household)
-    week = {"since": timezone.now() - dt.timedelta(days=7), "until": timezone.now()}
-    with pytest.raises(PermissionDenied):
-        api.family_read_counts(actor=actor(world, "parent"), household_id=household, **week)
+    since, until = timezone.now() - dt.timedelta(days=7), timezone.now()
     with pytest.raises(PermissionDenied):
         api.family_read_counts(
-            actor=actor(world, "other_parent"), guardian_id=world.maria.pk, **week
+            actor=actor(world, "parent"), household_id=household, since=since, until=until
+        )
+    with pytest.raises(PermissionDenied):
+        api.family_read_counts(
+            actor=actor(world, "other_parent"), guardian_id=world.maria.pk, since=since, until=until
         )
 
 

@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -52,13 +53,13 @@ def client_for(world: World, role: str) -> Client:
     return signed_in_client(world.user_for(role))
 
 
-def outcome(response) -> int | str:  # type: ignore[no-untyped-def]
+def outcome(response) -> int | str:
     if response.status_code == 302 and "/login/" in response["Location"]:
         return "login"
     return int(response.status_code)
 
 
-def year7_broadcast(world: World, **fields) -> Broadcast:  # type: ignore[no-untyped-def]
+def year7_broadcast(world: World, **fields) -> Broadcast:
     actor = actor_for(world.staff["leader"].user)
     broadcast = broadcast_create(
         actor=actor,
@@ -79,7 +80,9 @@ def png_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def expected(allowed: set[str], refused: int = 403, *, staff_refused: int = 403) -> dict:  # type: ignore[type-arg]
+def expected(
+    allowed: set[str], refused: int = 403, *, staff_refused: int = 403
+) -> dict[str, int | str]:
     result: dict[str, int | str] = {}
     for role in ALL_ROLES:
         if role in allowed:
@@ -181,6 +184,7 @@ def test_a_scheduled_announcement_waits(world: World) -> None:
     )
     broadcast = Broadcast.objects.get()
     assert broadcast.status == BroadcastStatus.SCHEDULED
+    assert broadcast.scheduled_for is not None
     for copy in Delivery.objects.filter(message__broadcast=broadcast, status="queued"):
         assert copy.not_before >= broadcast.scheduled_for
 
@@ -234,7 +238,7 @@ def test_teachers_write_to_their_own_classes_only_and_never_urgently(world: Worl
 )
 def test_uploads_are_checked_by_name_content_and_size(
     world: World, settings, field: str, upload: tuple[str, bytes], message: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.MESSAGING_VIDEO_MAX_BYTES = 2000
     settings.MESSAGING_ATTACHMENT_MAX_BYTES = 2000
     client = signed_in_client(world.staff["leader"].user)
@@ -283,7 +287,7 @@ def test_the_heads_video_with_its_poster(world: World) -> None:
     )
     assert response.status_code == 302
     broadcast = Broadcast.objects.get()
-    assert broadcast.video.name.endswith(".mp4")
+    assert broadcast.video.name is not None and broadcast.video.name.endswith(".mp4")
     # Families get a link to the video page in the message.
     copy = Delivery.objects.filter(message__broadcast=broadcast, guardian=world.parent).get()
     assert f"/families/broadcasts/{broadcast.pk}/video/?k=" in copy.body
@@ -299,6 +303,7 @@ def test_the_heads_video_with_its_poster(world: World) -> None:
         + f"?k={key}"
     )
     assert file.status_code == 200 and file["Content-Type"] == "video/mp4"
+    assert isinstance(file, StreamingHttpResponse)
     assert b"".join(file.streaming_content).startswith(MP4_HEAD)
     # Phones ask for byte ranges.
     part = anonymous.get(

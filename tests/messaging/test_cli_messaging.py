@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ def env(tmp_path: Path, sink: SmtpSink) -> Iterator[dict[str, str]]:
     yield environment
 
 
-def query(env: dict[str, str], sql: str) -> list[tuple]:  # type: ignore[type-arg]
+def query(env: dict[str, str], sql: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(env["DATABASE_URL"].removeprefix("sqlite:///")) as db:
         return db.execute(sql).fetchall()
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(settings) -> World:  # type: ignore[no-untyped-def]
+def world(settings) -> World:
     settings.MESSAGING_REPLY_DOMAIN = "reply.test.example"
     built = build_world()
     MessagingSettings.objects.create(
@@ -270,7 +270,7 @@ def test_strip_quoted_history_and_signatures() -> None:
 
 def test_poll_imap_stores_each_unseen_reply_once_and_marks_it_seen(
     world: World, conversation: Conversation, monkeypatch: pytest.MonkeyPatch, capsys
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     import argparse
 
     from schoolwindow.messaging.commands import poll_imap_from_cli

@@ -33,7 +33,7 @@ def world() -> World:
     return w
 
 
-def letter_family(world: World, name: str, language: str):  # type: ignore[no-untyped-def]
+def letter_family(world: World, name: str, language: str):
     pupil = PupilFactory(school=world.secondary, legal_first_name=f"Child{name}")
     guardian = guardian_of(
         pupil,

@@ -35,7 +35,7 @@ from schoolwindow.messaging.summaries.services import (
     nudges_prepare_task,
 )
 from schoolwindow.people.actors import actor_for
-from schoolwindow.people.models import Enrolment, Guardian
+from schoolwindow.people.models import Enrolment, Guardian, Pupil
 from tests.conftest import signed_in_client
 from tests.factories import PupilFactory, guardian_of
 from tests.world import World, build_world
@@ -55,7 +55,7 @@ def world() -> World:
     return w
 
 
-def mark_week(pupil, absent: int = 0) -> None:  # type: ignore[no-untyped-def]
+def mark_week(pupil, absent: int = 0) -> None:
     """Ten sessions Monday to Friday, the last `absent` of them authorised absences."""
     marks = []
     n = 0
@@ -77,7 +77,7 @@ def mark_week(pupil, absent: int = 0) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def week(world: World) -> list:  # type: ignore[type-arg]
+def week(world: World) -> list[Pupil]:
     """Kacper missed two sessions and a piece of homework; his classmates were all in."""
     mates = []
     for n in range(3):
@@ -117,7 +117,7 @@ def week(world: World) -> list:  # type: ignore[type-arg]
     return mates
 
 
-def test_prepare_writes_a_factual_kind_summary_and_sends_nothing(world: World, week) -> None:  # type: ignore[no-untyped-def]
+def test_prepare_writes_a_factual_kind_summary_and_sends_nothing(world: World, week) -> None:
     batch = nudges_prepare(world.secondary.pk, MONDAY + dt.timedelta(days=4))
     assert batch.week_starting == MONDAY
     assert batch.status == NudgeBatchStatus.DRAFT
@@ -139,7 +139,7 @@ def test_prepare_writes_a_factual_kind_summary_and_sends_nothing(world: World, w
     assert not Delivery.objects.exists()
 
 
-def test_restricted_opted_out_and_nothing_to_report_are_skipped(world: World, week) -> None:  # type: ignore[no-untyped-def]
+def test_restricted_opted_out_and_nothing_to_report_are_skipped(world: World, week) -> None:
     opted_out = Guardian.objects.get(first_name="Carer0")
     opted_out.nudges_opt_out = True
     opted_out.save()
@@ -156,7 +156,7 @@ def test_restricted_opted_out_and_nothing_to_report_are_skipped(world: World, we
     assert "was in school for all 10 sessions" in mate_body
 
 
-def test_prepare_is_idempotent_for_the_week_and_keeps_edits(world: World, week) -> None:  # type: ignore[no-untyped-def]
+def test_prepare_is_idempotent_for_the_week_and_keeps_edits(world: World, week) -> None:
     batch = nudges_prepare(world.secondary.pk, MONDAY)
     count = Nudge.objects.filter(batch=batch).count()
     nudge = Nudge.objects.get(batch=batch, pupil=world.pupil)
@@ -175,7 +175,7 @@ def test_prepare_is_idempotent_for_the_week_and_keeps_edits(world: World, week) 
 
 def test_the_approver_previews_edits_skips_and_approves_and_it_is_audited(
     world: World,
-    week,  # type: ignore[no-untyped-def]
+    week,
 ) -> None:
     MessagingSettings.objects.filter(school=world.secondary).update(
         nudge_approver=world.staff["pastoral"]
@@ -227,7 +227,7 @@ def test_the_approver_previews_edits_skips_and_approves_and_it_is_audited(
     assert Conversation.objects.filter(kind=ConversationKind.NUDGE).count() == len(nudges) - 1
 
 
-def test_a_family_that_opts_out_after_preparation_gets_nothing(world: World, week) -> None:  # type: ignore[no-untyped-def]
+def test_a_family_that_opts_out_after_preparation_gets_nothing(world: World, week) -> None:
     batch = nudges_prepare(world.secondary.pk, MONDAY)
     Guardian.objects.filter(pk=world.parent.pk).update(nudges_opt_out=True)
     result = nudges_approve(actor=actor_for(world.staff["leader"].user), batch=batch)
@@ -235,7 +235,7 @@ def test_a_family_that_opts_out_after_preparation_gets_nothing(world: World, wee
     assert not Delivery.objects.filter(guardian=world.parent).exists()
 
 
-def test_the_opt_out_link_works_without_signing_in(world: World, week) -> None:  # type: ignore[no-untyped-def]
+def test_the_opt_out_link_works_without_signing_in(world: World, week) -> None:
     batch = nudges_prepare(world.secondary.pk, MONDAY)
     nudges_approve(actor=actor_for(world.staff["leader"].user), batch=batch)
     copy = Delivery.objects.get(guardian=world.parent)
@@ -280,7 +280,7 @@ def test_a_signed_in_parent_turns_summaries_off_and_on(world: World) -> None:
     assert not world.parent.nudges_opt_out
 
 
-def test_the_friday_job_prepares_batches(world: World, week) -> None:  # type: ignore[no-untyped-def]
+def test_the_friday_job_prepares_batches(world: World, week) -> None:
     job = next(job for job in JOBS if job.name == "messaging-nudges-prepare")
     assert job.weekday == 4 and job.at == dt.time(12, 0)
     assert nudges_prepare_task.call("2026-11-20") >= 1
@@ -289,7 +289,7 @@ def test_the_friday_job_prepares_batches(world: World, week) -> None:  # type: i
 
 
 def test_a_parent_finds_the_weekly_summary_choice_in_their_account(world: World) -> None:
-    parent = signed_in_client(world.parent.user)  # type: ignore[arg-type]
+    parent = signed_in_client(world.parent.user)
     account = parent.get(reverse("account")).content.decode()
     opt_out = reverse("families:nudges_opt_out")
     assert f'href="{opt_out}"' in account

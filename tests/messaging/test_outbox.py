@@ -30,7 +30,7 @@ from schoolwindow.messaging.models import (
 from schoolwindow.people.actors import actor_for
 from schoolwindow.people.models import Channel, GuardianLink
 from tests.factories import PupilFactory, guardian_of
-from tests.messaging.outbox_support import SmtpSink
+from tests.messaging.outbox_support import SmtpSink, body_of
 from tests.world import World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def sink() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture
-def smtp(settings, sink: SmtpSink, tmp_path: Path) -> SmtpSink:  # type: ignore[no-untyped-def]
+def smtp(settings, sink: SmtpSink, tmp_path: Path) -> SmtpSink:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = sink.port
@@ -67,7 +67,7 @@ def world() -> World:
     return built
 
 
-def leader(world: World):  # type: ignore[no-untyped-def]
+def leader(world: World):
     user = world.staff["leader"].user
     assert user is not None
     return actor_for(user)
@@ -116,7 +116,7 @@ def test_a_broadcast_reaches_every_family_once_with_its_keys(smtp: SmtpSink, wor
         assert message["Reply-To"] == f"reply+{delivery.reply_token}@reply.test.example"
         assert message["Subject"] == "Christmas fair"
         assert "Hill Secondary" in message["From"]
-        text = message.get_body(preferencelist=("plain",)).get_content()
+        text = body_of(message, "plain")
         assert f"https://sw.test.example/messages/r/{delivery.reply_token}" in text
         assert delivery.status == DeliveryStatus.SENT and delivery.sent_at is not None
         assert delivery.provider_id == copy.message_id
@@ -136,12 +136,12 @@ def test_a_polish_family_gets_the_frame_in_polish_and_an_arabic_one_right_to_lef
     outbox_drain(until_idle=True)
     received = smtp.handler.by_recipient()
     polish = received[world.parent.email][0].message
-    polish_html = polish.get_body(preferencelist=("html",)).get_content()
+    polish_html = body_of(polish, "html")
     # The frame is in Polish; the body, not translated, is marked as English.
     assert '<html lang="pl" dir="ltr">' in polish_html
     assert '<div lang="en" dir="ltr">' in polish_html
-    arabic_html = received[arabic.email][0].message.get_body(preferencelist=("html",))
-    assert '<html lang="ar" dir="rtl">' in arabic_html.get_content()
+    arabic_html = body_of(received[arabic.email][0].message, "html")
+    assert '<html lang="ar" dir="rtl">' in arabic_html
 
 
 def test_attachments_of_the_broadcast_go_with_every_copy(smtp: SmtpSink, world: World) -> None:
@@ -226,7 +226,7 @@ def test_back_off_grows_and_gives_up_after_the_last_attempt(smtp: SmtpSink, worl
 def test_a_refused_recipient_bounces_and_the_family_gets_a_text(
     smtp: SmtpSink,
     world: World,
-    settings,  # type: ignore[no-untyped-def]
+    settings,
 ) -> None:
     smtp.handler.refuse[world.parent.email] = "550 5.1.1 No such mailbox"
     queue_broadcast(world)
@@ -285,7 +285,7 @@ def test_staff_are_told_of_a_family_reply(smtp: SmtpSink, world: World) -> None:
     assert len(to_teacher) == 1
     message = to_teacher[0].message
     assert message["Reply-To"] is None
-    assert "Kacper's reading" in message.get_body(preferencelist=("plain",)).get_content()
+    assert "Kacper's reading" in body_of(message, "plain")
 
 
 def test_workers_claim_different_copies_and_take_over_a_lapsed_claim(

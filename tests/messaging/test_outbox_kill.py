@@ -22,6 +22,7 @@ from tests.messaging.outbox_support import (
     cli_env,
     prepare_database,
     run_cli,
+    stderr_of,
     worker,
 )
 
@@ -85,7 +86,7 @@ def test_killed_between_two_messages_and_restarted_every_family_gets_exactly_one
     first = worker(queued)
     victim["pid"] = first.pid
     first.wait(120)
-    assert first.returncode == -signal.SIGKILL, first.stderr.read().decode()  # type: ignore[union-attr]
+    assert first.returncode == -signal.SIGKILL, stderr_of(first)
     assert len(sink.handler.received) == kill_after
     assert statuses(queued).get("sent") == kill_after
 
@@ -146,7 +147,7 @@ def test_killed_at_random_moments_nothing_is_lost_and_each_family_has_one_messag
             timer.cancel()
         if process.returncode == 0:
             break
-        assert process.returncode == -signal.SIGKILL, process.stderr.read().decode()  # type: ignore[union-attr]
+        assert process.returncode == -signal.SIGKILL, stderr_of(process)
     assert runs >= 2
 
     received = sink.handler.by_recipient()

@@ -5,6 +5,7 @@ every translation shown the right way round, the picker filling the message box.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.template import Context, Template
@@ -17,7 +18,8 @@ from tests.world import STAFF_ROLES, World, build_world
 
 pytestmark = pytest.mark.django_db
 
-HX = {"HTTP_HX_REQUEST": "true"}
+# Any: the client takes META keys as **extra: Any beside typed options a dict[str, str] could fill.
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 GREAT_WORK = "Kacper did some great work today. We are very proud of them."
 
 
@@ -32,7 +34,7 @@ def client_for(world: World, role: str) -> Client:
     return signed_in_client(world.user_for(role))
 
 
-def status_for(response) -> int | str:  # type: ignore[no-untyped-def]
+def status_for(response) -> int | str:
     if response.status_code == 302 and "/login/" in response["Location"]:
         return "login"
     return int(response.status_code)
@@ -65,7 +67,7 @@ def test_only_staff_may_use_the_phrasebook(
 
 def test_every_phrase_is_shown_with_every_translation_the_right_way_round(
     world: World, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = client_for(world, "teacher")
     with django_assert_max_num_queries(8):
         response = client.get(reverse("phrasebook:index"))
@@ -90,7 +92,7 @@ def test_the_picker_lists_a_categorys_phrases_as_buttons_with_the_childs_name(
     client = client_for(world, "teacher")
     url = reverse("phrasebook:pick")
     response = client.get(
-        url, {"category": "praise", "pupil": world.pupil.pk, "target": "new-body"}, **HX
+        url, {"category": "praise", "pupil": str(world.pupil.pk), "target": "new-body"}, **HX
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -118,7 +120,7 @@ def test_choosing_a_phrase_fills_the_message_box_and_the_phrase_key(world: World
     client = client_for(world, "pastoral")
     response = client.get(
         reverse("phrasebook:use"),
-        {"phrase_key": "praise.great_work", "pupil": world.pupil.pk, "target": "new-body"},
+        {"phrase_key": "praise.great_work", "pupil": str(world.pupil.pk), "target": "new-body"},
         **HX,
     )
     html = response.content.decode()
@@ -148,7 +150,7 @@ def test_the_preview_shows_arabic_right_to_left(world: World) -> None:
             "phrase_key": "praise.great_work",
             "body": GREAT_WORK,
             "language": "ar",
-            "pupil": world.pupil.pk,
+            "pupil": str(world.pupil.pk),
         },
         **HX,
     )

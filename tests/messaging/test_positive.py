@@ -30,7 +30,7 @@ from schoolwindow.messaging.positive.selectors import (
 from schoolwindow.messaging.positive.services import praise_phrases, praise_send
 from schoolwindow.messaging.translation.phrasebook import PHRASES
 from schoolwindow.people.actors import actor_for
-from schoolwindow.people.models import Enrolment
+from schoolwindow.people.models import Enrolment, Pupil
 from schoolwindow.schools.models import AcademicYear, Term
 from tests.conftest import signed_in_client
 from tests.factories import PupilFactory, guardian_of
@@ -51,7 +51,7 @@ def world() -> World:
     return w
 
 
-def classmates(world: World, count: int) -> list:  # type: ignore[type-arg]
+def classmates(world: World, count: int) -> list[Pupil]:
     pupils = []
     for n in range(count):
         pupil = PupilFactory(

@@ -31,7 +31,7 @@ def world() -> World:
     return w
 
 
-def write_to(world: World, pupil, guardian) -> Delivery:  # type: ignore[no-untyped-def]
+def write_to(world: World, pupil, guardian) -> Delivery:
     conversation_start(
         actor=actor_for(world.staff["pastoral"].user),
         school_id=world.secondary.pk,

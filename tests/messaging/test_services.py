@@ -45,7 +45,7 @@ def world() -> World:
     return w
 
 
-def staff_actor(world: World, role: str = "pastoral"):  # type: ignore[no-untyped-def]
+def staff_actor(world: World, role: str = "pastoral"):
     return actor_for(world.staff[role].user)
 
 

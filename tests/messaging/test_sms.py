@@ -71,7 +71,7 @@ class FakeTwilio(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def twilio(settings) -> Iterator[type[FakeTwilio]]:  # type: ignore[no-untyped-def]
+def twilio(settings) -> Iterator[type[FakeTwilio]]:
     FakeTwilio.requests = []
     FakeTwilio.answer_status = 201
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeTwilio)
@@ -233,7 +233,7 @@ def test_a_failure_report_leads_to_a_letter_when_nothing_else_is_left(
     assert letter.channel == Channel.LETTER and letter.status == DeliveryStatus.LETTER
 
 
-def test_the_file_provider_signs_its_webhooks_with_the_secret_key(settings, world: World) -> None:  # type: ignore[no-untyped-def]
+def test_the_file_provider_signs_its_webhooks_with_the_secret_key(settings, world: World) -> None:
     settings.SMS_PROVIDER = "file"
     from schoolwindow.messaging.delivery.channels.sms import FileSmsProvider
 

@@ -18,7 +18,7 @@ def test_only_the_dsl_reads_the_audit_log(world: World, role: str, expected: int
     assert status_for(world.client(role).get(URL)) == expected
 
 
-def event(world: World, **fields) -> AuditEvent:  # type: ignore[no-untyped-def]
+def event(world: World, **fields) -> AuditEvent:
     defaults = {"school": world.oakfield, "actor_label": "Sam Office", "action": "pupil.viewed"}
     return AuditEvent.objects.create(**{**defaults, **fields})
 
@@ -81,5 +81,6 @@ def test_the_log_is_paginated(world: World) -> None:
 def test_viewing_a_profile_shows_up_in_the_log(world: World) -> None:
     world.client("office").get(reverse("pupil_detail", kwargs={"pupil_id": world.ada.pk}))
     html = world.client("dsl").get(URL, {"action": "pupil.viewed"}).content.decode()
-    assert world.staff["office"].user.get_full_name() in html
+    office = world.staff["office"].user
+    assert office is not None and office.get_full_name() in html
     assert "Ada Kowalska" in html

@@ -16,7 +16,7 @@ def test_who_may_list_classes(world: World, role: str, expected: int | str) -> N
     assert status_for(world.client(role).get(URL)) == expected
 
 
-def names(response) -> set[str]:  # type: ignore[no-untyped-def]
+def names(response) -> set[str]:
     return {group.name for group in response.context["page"].object_list}
 
 

@@ -17,7 +17,7 @@ def test_who_may_search_pupils(world: World, role: str, expected: int | str) -> 
     assert status_for(world.client(role).get(URL)) == expected
 
 
-def names(response) -> set[str]:  # type: ignore[no-untyped-def]
+def names(response) -> set[str]:
     return {pupil.legal_first_name for pupil in response.context["page"].object_list}
 
 
