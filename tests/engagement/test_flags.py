@@ -267,7 +267,7 @@ def fake_risk(monkeypatch: pytest.MonkeyPatch, scores: object) -> None:
             raise scores
         return scores
 
-    module.risk_scores = risk_scores  # type: ignore[attr-defined]
+    vars(module)["risk_scores"] = risk_scores
     monkeypatch.setitem(sys.modules, "schoolwindow.engagement.risk", module)
 
 
