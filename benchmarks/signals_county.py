@@ -283,7 +283,7 @@ def run_child(folder: Path, database_url: str) -> dict[str, Any]:
     _, status, usage = os.wait4(process.pid, 0)
     if status != 0:
         raise SystemExit(f"the child failed (status {status})")
-    result = json.loads(result_path.read_text())
+    result: dict[str, Any] = json.loads(result_path.read_text())
     result["child_peak_rss_mib"] = usage.ru_maxrss / 1024
     return result
 

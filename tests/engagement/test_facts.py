@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from schoolwindow.engagement import codes
 from schoolwindow.engagement.facts import (
-    FACT_FIELDS,
     day_buckets,
     last_school_days,
     pupil_day_series,
@@ -16,6 +15,7 @@ from schoolwindow.engagement.facts import (
     pupil_days_update,
 )
 from schoolwindow.engagement.models import (
+    FACT_FIELDS,
     ActivityEvent,
     AttendanceMark,
     FamilyMessage,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from typing import cast
 
 import pytest
 
@@ -49,14 +48,14 @@ def school_history(*, pupils: int = 48, seed: int = 7) -> History:
     """An autumn and a spring term of daily facts. About a third of the pupils start to slip at
     some point: for two weeks first a little (the warning signs), then clearly quiet."""
     rng = random.Random(seed)
-    school = cast(School, SchoolFactory())
+    school = SchoolFactory()
     year = AcademicYear.objects.create(
         school=school, name="2024/25", start=dt.date(2024, 8, 1), end=dt.date(2025, 7, 31)
     )
     for name, (first, last) in (("Autumn", AUTUMN), ("Spring", SPRING)):
         Term.objects.create(school=school, academic_year=year, name=name, start=first, end=last)
     days = school_days(*AUTUMN) + school_days(*SPRING)
-    people = [cast(Pupil, PupilFactory(school=school)) for _ in range(pupils)]
+    people = [PupilFactory(school=school) for _ in range(pupils)]
     slipping: dict[int, dt.date] = {}
     rows: list[PupilDay] = []
     for pupil in people:
@@ -188,7 +187,7 @@ def test_retraining_replaces_the_active_model(history: History) -> None:
     )
     first.refresh_from_db()
     assert not first.active and second.active
-    other = cast(School, SchoolFactory())
+    other = SchoolFactory()
     assert risk_scores(school_id=other.pk, on_date=SPRING[0]) == {}  # models are per school
 
 

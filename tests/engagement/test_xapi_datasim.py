@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,8 +25,9 @@ pytestmark = [
 ]
 
 
-def statements() -> list[dict]:
-    return json.loads((DATASIM / "tccc_dev_statements.json").read_text())
+def statements() -> list[dict[str, Any]]:
+    loaded: list[dict[str, Any]] = json.loads((DATASIM / "tccc_dev_statements.json").read_text())
+    return loaded
 
 
 def test_the_datasim_set_is_kept_and_a_resend_creates_nothing() -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.http import HttpResponseBase
 from django.test import Client
 
 from schoolwindow.core.models import AccountKind, User
@@ -217,7 +218,7 @@ def statuses(
     }
 
 
-def is_login_redirect(response) -> bool:
+def is_login_redirect(response: HttpResponseBase) -> bool:
     return response.status_code == 302 and response["Location"].startswith("/login/")
 
 

@@ -102,7 +102,7 @@ def pupil_days_recompute(*, school_id: int, start: dt.date, end: dt.date) -> int
             _day_table_create(cursor, buckets)
             sql, params = _insert_sql(school_id, buckets[0][0], buckets[-1][0])
             cursor.execute(sql, params)
-            written = max(cursor.rowcount, 0)
+            written = max(int(cursor.rowcount), 0)
             # After an error the rollback drops the table with everything else.
             cursor.execute(f"DROP TABLE {temporary(DAY_TABLE)}")
     return written

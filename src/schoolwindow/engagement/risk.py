@@ -131,7 +131,8 @@ class FactGrid:
     has_row: npt.NDArray[np.bool_]  # pupil x day: a PupilDay row exists (on roll, facts known)
 
     def get(self, name: str) -> npt.NDArray[np.int32]:
-        return self.values[FACT_FIELDS.index(name)]
+        row: npt.NDArray[np.int32] = self.values[FACT_FIELDS.index(name)]
+        return row
 
     def index_of(self, on_date: dt.date) -> int:
         """How many grid days fall before `on_date`."""
@@ -220,7 +221,8 @@ def school_features(grid: FactGrid, on_date: dt.date) -> SchoolFeatures:
     rows = np.flatnonzero(on_roll)
 
     def total(name: str, window: slice) -> FloatArray:
-        return grid.get(name)[rows, window].sum(axis=1).astype(np.float64)
+        summed: FloatArray = grid.get(name)[rows, window].sum(axis=1).astype(np.float64)
+        return summed
 
     possible = grid.get("sessions_possible")[rows]
     authorised = grid.get("sessions_authorised")[rows]

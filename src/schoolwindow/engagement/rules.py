@@ -207,12 +207,12 @@ def rule_config(
 
 def online(day: Any) -> bool:
     """Logged in, joined a lesson or opened work that day (facts.DayFacts or PupilDay)."""
-    return (day.logins + day.lessons + day.activities) > 0
+    return bool(day.logins + day.lessons + day.activities > 0)
 
 
 def excused(day: Any) -> bool:
     """Away with permission for every session: not a day of silence."""
-    return day.sessions_possible > 0 and day.sessions_authorised >= day.sessions_possible
+    return bool(day.sessions_possible > 0 and day.sessions_authorised >= day.sessions_possible)
 
 
 @dataclass(frozen=True)

@@ -365,7 +365,10 @@ class FlagInfo:
 def row_queryset(flags: QuerySet[Flag]) -> QuerySet[Flag, dict[str, Any]]:
     """Everything a row shows but its words and chart, with the last contact with the family,
     in one query."""
-    return flags.annotate(**last_contact_annotations()).values(*ROW_VALUES)
+    rows: QuerySet[Flag, dict[str, Any]] = flags.annotate(**last_contact_annotations()).values(
+        *ROW_VALUES
+    )
+    return rows
 
 
 def load_row_details(flags: Sequence[FlagInfo]) -> None:

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from schoolwindow.core.capabilities import Role
+# Re-exported: a staff member's roles are read with the people models.
+from schoolwindow.core.capabilities import Role as Role
 
 
 class SendStatus(models.TextChoices):

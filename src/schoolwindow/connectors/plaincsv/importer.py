@@ -211,7 +211,9 @@ class RowReader:
         return pupil
 
     def guardian(self, line: int, row: list[str], slot: int) -> GuardianRow | None:
-        name = lambda f: col.guardian_column(slot, f)  # noqa: E731
+        def name(column: str) -> str:
+            return col.guardian_column(slot, column)
+
         if not any(self.get[name(f)](row) for f in col.GUARDIAN_FIELDS):
             return None
         values = {
