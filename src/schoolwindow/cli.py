@@ -264,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_engagement_commands(sub: argparse._SubParsersAction) -> None:
+def add_engagement_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     signals = sub.add_parser("signals", help="engagement signals: import and daily facts")
     signals_sub = signals.add_subparsers(dest="action", required=True)
     signals_import = signals_sub.add_parser("import", help="import one kind of signal from CSV")

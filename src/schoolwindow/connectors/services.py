@@ -73,7 +73,7 @@ def roster_import_by_operator(
 
 
 def import_run_create(
-    *, actor: Actor, school: School, kind: str, upload: UploadedFile, dry_run: bool
+    *, actor: Actor, school: School, kind: str, upload: UploadedFile[bytes], dry_run: bool
 ) -> ImportRun:
     """Keep the uploaded file, record the run and queue it for the worker (after commit)."""
     actor.require(IMPORT_ROSTERS, school.pk)

@@ -193,7 +193,9 @@ def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def trend_of(series: Sequence[Any], *, last_day: dt.date, weeks: int = TREND_WEEKS) -> dict:
+def trend_of(
+    series: Sequence[Any], *, last_day: dt.date, weeks: int = TREND_WEEKS
+) -> dict[str, list[Any]]:
     """Weekly attendance % and days online for the `weeks` weeks ending with last_day's week."""
     first = monday(last_day) - dt.timedelta(weeks=weeks - 1)
     starts = [first + dt.timedelta(weeks=n) for n in range(weeks)]

@@ -197,7 +197,9 @@ def poll_imap_from_cli(args: argparse.Namespace) -> int:
     return EX_TEMPFAIL if deferred else 0
 
 
-def add_messaging_commands(sub: argparse._SubParsersAction, run: Any) -> None:
+def add_messaging_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], run: Any
+) -> None:
     broadcast = sub.add_parser("broadcast", help="queue an announcement to families")
     broadcast.add_argument("--school", metavar="URN", required=True)
     broadcast.add_argument(

@@ -114,7 +114,7 @@ def can_list_pupils(actor: Actor) -> bool:
     return actor.is_staff_member or bool(actor.trust_pupil_access)
 
 
-def registration_prefetch() -> Prefetch:
+def registration_prefetch() -> Prefetch[str, QuerySet[Enrolment], str]:
     return Prefetch(
         "enrolments",
         queryset=Enrolment.objects.filter(active=True, group__kind=GroupKind.REGISTRATION)
@@ -124,7 +124,7 @@ def registration_prefetch() -> Prefetch:
     )
 
 
-def open_guardian_links_prefetch() -> Prefetch:
+def open_guardian_links_prefetch() -> Prefetch[str, QuerySet[GuardianLink], str]:
     """Guardian links that staff may use to reach a family; the reason is never loaded."""
     return Prefetch(
         "guardian_links",

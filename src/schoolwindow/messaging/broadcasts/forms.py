@@ -56,7 +56,7 @@ def extension(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
-def head(upload: UploadedFile, size: int = 16) -> bytes:
+def head(upload: UploadedFile[bytes], size: int = 16) -> bytes:
     upload.seek(0)
     start = upload.read(size)
     upload.seek(0)
@@ -86,7 +86,7 @@ def magic_matches(ext: str, start: bytes) -> bool:
     return False
 
 
-def attachment_check(upload: UploadedFile) -> str:
+def attachment_check(upload: UploadedFile[bytes]) -> str:
     """The content type to store, or ValidationError."""
     name = upload.name or ""
     ext = extension(name)
@@ -107,7 +107,7 @@ def attachment_check(upload: UploadedFile) -> str:
     return ATTACHMENT_TYPES[ext]
 
 
-def video_check(upload: UploadedFile) -> str:
+def video_check(upload: UploadedFile[bytes]) -> str:
     name = upload.name or ""
     ext = extension(name)
     if ext not in VIDEO_TYPES:
@@ -122,7 +122,7 @@ def video_check(upload: UploadedFile) -> str:
     return VIDEO_TYPES[ext]
 
 
-def poster_check(upload: UploadedFile) -> str:
+def poster_check(upload: UploadedFile[bytes]) -> str:
     from PIL import Image, UnidentifiedImageError
 
     if (upload.size or 0) > attachment_max_bytes():
@@ -236,7 +236,7 @@ class BroadcastForm(forms.Form):
         if not self.is_bound:
             audience.initial = audience.choices[0][0]
 
-    def clean_attachments(self) -> list[tuple[UploadedFile, str]]:
+    def clean_attachments(self) -> list[tuple[UploadedFile[bytes], str]]:
         files = self.cleaned_data.get("attachments") or []
         if len(files) > 10:
             raise ValidationError(_("Attach at most 10 files."))
@@ -251,14 +251,14 @@ class BroadcastForm(forms.Form):
             raise ValidationError(errors)
         return checked
 
-    def clean_video(self) -> UploadedFile | None:
+    def clean_video(self) -> UploadedFile[bytes] | None:
         upload = self.cleaned_data.get("video")
         if upload:
             video_check(upload)
             upload.name = f"video.{extension(upload.name or '')}"
         return upload or None
 
-    def clean_video_poster(self) -> UploadedFile | None:
+    def clean_video_poster(self) -> UploadedFile[bytes] | None:
         upload = self.cleaned_data.get("video_poster")
         if upload:
             content_type = poster_check(upload)

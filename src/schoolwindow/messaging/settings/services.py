@@ -31,7 +31,8 @@ def settings_schools(actor: Actor) -> list[int]:
     return sorted(actor.schools_where(CHANGE_MESSAGING_SETTINGS))
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+# Unparametrised: Django's own class is not subscriptable at run time.
+class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Staff) -> str:
         name = f"{obj.first_name} {obj.last_name}"
         return f"{name} ({obj.job_title})" if obj.job_title else name
