@@ -27,6 +27,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Django is imported once the settings are chosen
+    from django.test import Client
 
 
 def build_demo(var_dir: Path) -> None:
@@ -58,7 +62,7 @@ def setup(var_dir: Path) -> None:
     }
 
 
-def client_for(username: str):  # type: ignore[no-untyped-def]
+def client_for(username: str) -> Client:
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -143,7 +147,7 @@ def main() -> int:
         f"data: {Pupil.objects.count():,} pupils, {Guardian.objects.count():,} guardians "
         f"(the demo trust in {var_dir}); in-process, Django test client"
     )
-    floor = {}
+    floor: dict[str, float] = {}
     for name, username, urls in page_sets(args.pages):
         client = client_for(username)
         cpu, queries, size = measure(client.get, urls)

@@ -157,7 +157,7 @@ def test_a_12_export_without_a_urn_from_the_web_uses_the_chosen_school(
 ) -> None:
     settings.IMPORT_UPLOAD_DIR = str(tmp_path / "uploads")
     school = SchoolFactory(urn="300202", name="Willow Lane Primary School")
-    client = signed_in_client(staff_member(school, Role.OFFICE).user)  # type: ignore[arg-type]
+    client = signed_in_client(staff_member(school, Role.OFFICE).user)
     archive = zip_set(SERVICE_12, tmp_path / "willow.zip")
 
     with archive.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -31,6 +33,10 @@ from schoolwindow.people.actors import actor_for
 from tests.conftest import signed_in_client
 from tests.messaging.test_nudges import MONDAY, week  # noqa: F401 (a fixture)
 from tests.world import World, build_world
+
+if TYPE_CHECKING:
+    # What the test client returns, as django-stubs names it (it exists only for the checker).
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +67,7 @@ def parent(world: World) -> Client:
     return signed_in_client(world.parent.user)
 
 
-def twice(client: Client, url: str, data: dict[str, object]) -> tuple[object, object]:
+def twice(client: Client, url: str, data: Mapping[str, object]) -> tuple[Response, Response]:
     """The same form, token and all, sent twice."""
     data = {**data, "once": str(uuid.uuid4())}
     return client.post(url, data), client.post(url, data, follow=True)
@@ -92,12 +98,12 @@ def test_a_new_message_sent_twice_is_one_conversation(world: World) -> None:
     url = reverse("messaging:new")
     form = {"pupil": world.pupil.pk, "guardians": [world.parent.pk], "body": "Hello from school"}
     first, again = twice(staff(world), url, form)
-    assert first.status_code == 302  # type: ignore[attr-defined]
+    assert first.status_code == 302
     assert Conversation.objects.count() == 1
     assert Message.objects.count() == 1
-    assert "This message was already sent." in again.content.decode()  # type: ignore[attr-defined]
+    assert "This message was already sent." in again.content.decode()
     # The repeat lands on the conversation the first one started.
-    assert again.redirect_chain[-1][0] == reverse(  # type: ignore[attr-defined]
+    assert again.redirect_chain[-1][0] == reverse(
         "messaging:conversation", args=[Conversation.objects.get().pk]
     )
 
@@ -117,7 +123,7 @@ def test_a_staff_reply_sent_twice_is_one_message(world: World) -> None:
     url = reverse("messaging:reply", args=[started.pk])
     _first, again = twice(staff(world), url, {"body": "Second note"})
     assert Message.objects.filter(body="Second note").count() == 1
-    assert "This message was already sent." in again.content.decode()  # type: ignore[attr-defined]
+    assert "This message was already sent." in again.content.decode()
 
 
 def test_a_reply_over_htmx_sent_twice_says_so_in_the_form(world: World) -> None:
@@ -138,7 +144,7 @@ def test_a_family_reply_sent_twice_is_one_message(world: World) -> None:
     url = reverse("messaging:reply", args=[started.pk])
     _first, again = twice(parent(world), url, {"body": "Thank you"})
     assert Message.objects.filter(body="Thank you").count() == 1
-    assert "This message was already sent." in again.content.decode()  # type: ignore[attr-defined]
+    assert "This message was already sent." in again.content.decode()
 
 
 def test_an_answer_to_an_announcement_sent_twice_is_one_message(world: World) -> None:
@@ -155,16 +161,16 @@ def test_an_answer_to_an_announcement_sent_twice_is_one_message(world: World) ->
     url = reverse("messaging:announcement_answer", args=[announcement.pk])
     _first, again = twice(parent(world), url, {"body": "Will there be a coach?"})
     assert Message.objects.filter(body="Will there be a coach?").count() == 1
-    assert "This message was already sent." in again.content.decode()  # type: ignore[attr-defined]
+    assert "This message was already sent." in again.content.decode()
 
 
 def test_a_contact_logged_twice_is_one_entry(world: World) -> None:
     url = reverse("messaging:contact_log", args=[world.pupil.pk])
     form = {"kind": "call", "outcome": "spoke", "guardian": world.parent.pk, "notes": "Called"}
     first, again = twice(staff(world), url, form)
-    assert first.status_code == 302  # type: ignore[attr-defined]
+    assert first.status_code == 302
     assert ContactLog.objects.count() == 1
-    assert "This contact was already logged." in again.content.decode()  # type: ignore[attr-defined]
+    assert "This contact was already logged." in again.content.decode()
 
 
 def test_praise_tapped_twice_is_sent_once_and_another_child_still_can_be(world: World) -> None:
@@ -186,18 +192,18 @@ def test_an_announcement_sent_twice_is_one_announcement(world: World) -> None:
     url = reverse("families:broadcast_new")
     form = {"audience": "school", "subject": "Sports day", "body": "Sports day is on Friday."}
     first, again = twice(staff(world, "leader"), url, form)
-    assert first.status_code == 302  # type: ignore[attr-defined]
+    assert first.status_code == 302
     assert Broadcast.objects.count() == 1
     copies = Delivery.objects.filter(message__broadcast__isnull=False).count()
     assert copies > 0
-    html = again.content.decode()  # type: ignore[attr-defined]
+    html = again.content.decode()
     assert "This announcement was already sent." in html
-    assert again.redirect_chain[-1][0] == reverse(  # type: ignore[attr-defined]
+    assert again.redirect_chain[-1][0] == reverse(
         "families:broadcast_detail", args=[Broadcast.objects.get().pk]
     )
 
 
-def test_a_summary_approval_twice_or_from_two_tabs_approves_once(world: World, week) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_summary_approval_twice_or_from_two_tabs_approves_once(world: World, week) -> None:  # noqa: F811
     batch = nudges_prepare(world.secondary.pk, MONDAY)
     url = reverse("families:nudge_batch", kwargs={"batch_id": batch.pk})
     client = staff(world, "leader")
@@ -206,7 +212,7 @@ def test_a_summary_approval_twice_or_from_two_tabs_approves_once(world: World, w
     assert batch.status == NudgeBatchStatus.APPROVED
     sent = Message.objects.count()
     assert sent > 0
-    assert "already approved" in again.content.decode()  # type: ignore[attr-defined]
+    assert "already approved" in again.content.decode()
     # Another tab drew the page before the approval: its form has a token of its own.
     other_tab = client.post(url, {"action": "approve", "once": str(uuid.uuid4())}, follow=True)
     assert "This week&#x27;s summaries were already approved." in other_tab.content.decode()
