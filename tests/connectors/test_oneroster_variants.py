@@ -44,21 +44,21 @@ COUNTS = {
 }
 
 
-def run(roster: RosterSet, tmp_path: Path, **options: str) -> ImportSummary:
-    return oneroster_import(roster.write(tmp_path / "set"), **options)  # type: ignore[arg-type]
+def run(roster: RosterSet, tmp_path: Path, *, school_urn: str | None = None) -> ImportSummary:
+    return oneroster_import(roster.write(tmp_path / "set"), school_urn=school_urn)
 
 
-def imported_again_unchanged(folder: Path, **options: str) -> None:
+def imported_again_unchanged(folder: Path, *, school_urn: str | None = None) -> None:
     before = db_fingerprint()
-    again = oneroster_import(folder, **options)  # type: ignore[arg-type]
+    again = oneroster_import(folder, school_urn=school_urn)
     assert again.total("created") == again.total("updated") == again.total("deleted") == 0
     assert db_fingerprint() == before
 
 
-def refused(roster: RosterSet, tmp_path: Path, **options: str) -> RowProblem:
+def refused(roster: RosterSet, tmp_path: Path, *, school_urn: str | None = None) -> RowProblem:
     before = db_fingerprint()
     with pytest.raises(RowProblem) as caught:
-        run(roster, tmp_path, **options)
+        run(roster, tmp_path, school_urn=school_urn)
     assert db_fingerprint() == before
     return caught.value
 
