@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
-from schoolwindow.config.urls import handler403, handler404, handler500, urlpatterns
+from schoolwindow.config import urls as site
+from schoolwindow.config.urls import handler403, handler404, handler500
 
 __all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
 
@@ -14,4 +15,4 @@ def boom(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("a fault of ours")
 
 
-urlpatterns = [*urlpatterns, path("boom/", boom)]
+urlpatterns: list[URLPattern | URLResolver] = [*site.urlpatterns, path("boom/", boom)]

@@ -4,6 +4,7 @@ back; a refusal is logged as one warning line, never with a traceback."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 from django.test import Client, RequestFactory
@@ -14,7 +15,8 @@ from schoolwindow.people.models import Role
 from tests.conftest import signed_in_client
 from tests.factories import SchoolFactory, staff_member
 
-POLISH = {"HTTP_ACCEPT_LANGUAGE": "pl"}
+# Any: the client takes META keys as **extra: Any beside typed options a dict[str, str] could fill.
+POLISH: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": "pl"}
 
 
 @pytest.mark.django_db
@@ -35,7 +37,7 @@ def test_the_404_page_is_in_polish() -> None:
 
 
 @pytest.mark.django_db
-def test_a_refusal_is_a_403_in_plain_words_and_logs_no_traceback(caplog) -> None:  # type: ignore[no-untyped-def]
+def test_a_refusal_is_a_403_in_plain_words_and_logs_no_traceback(caplog) -> None:
     teacher = staff_member(SchoolFactory(), Role.TEACHER)
     client = signed_in_client(teacher.user)
     with caplog.at_level(logging.WARNING, logger="django.request"):
@@ -80,7 +82,7 @@ def test_an_expired_form_gets_its_own_page_not_a_bare_403() -> None:
 
 
 @pytest.mark.django_db
-def test_a_fault_of_ours_is_a_branded_500(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_fault_of_ours_is_a_branded_500(settings) -> None:
     settings.ROOT_URLCONF = "tests.accounts.boom_urls"
     client = Client(raise_request_exception=False)
     response = client.get("/boom/")

@@ -29,7 +29,7 @@ NEW_PASSWORD = "quiet meadow lantern 73"
 OnCommit = Callable[..., AbstractContextManager[Any]]
 
 
-def ask_for_link(client: Client, email: str, on_commit: OnCommit, **headers: str) -> Any:
+def ask_for_link(client: Client, email: str, on_commit: OnCommit, **headers: Any) -> Any:
     with on_commit(execute=True):
         return client.post("/login/forgot/", {"email": email}, **headers)
 
@@ -42,6 +42,7 @@ def test_staff_reset_then_still_need_their_code(
     smtp: SmtpSink, django_capture_on_commit_callbacks: OnCommit
 ) -> None:
     staff = staff_member(SchoolFactory(), Role.TEACHER)
+    assert staff.user is not None
     client = Client()
     response = ask_for_link(client, staff.user.email.upper(), django_capture_on_commit_callbacks)
     assert response["Location"] == "/login/forgot/sent/"
@@ -80,6 +81,7 @@ def test_staff_reset_then_still_need_their_code(
 
 def test_the_link_works_once(smtp: SmtpSink, django_capture_on_commit_callbacks: OnCommit) -> None:
     staff = staff_member(SchoolFactory(), Role.OFFICE)
+    assert staff.user is not None
     ask_for_link(Client(), staff.user.email, django_capture_on_commit_callbacks)
     link = reset_link(smtp, staff.user.email)
     first = Client()
@@ -94,6 +96,7 @@ def test_the_link_expires(
     smtp: SmtpSink, django_capture_on_commit_callbacks: OnCommit, settings: Any
 ) -> None:
     staff = staff_member(SchoolFactory(), Role.OFFICE)
+    assert staff.user is not None
     ask_for_link(Client(), staff.user.email, django_capture_on_commit_callbacks)
     link = reset_link(smtp, staff.user.email)
     settings.PASSWORD_RESET_TIMEOUT = -1
@@ -104,6 +107,7 @@ def test_an_unknown_address_is_told_the_same_and_gets_nothing(
     smtp: SmtpSink, django_capture_on_commit_callbacks: OnCommit
 ) -> None:
     staff = staff_member(SchoolFactory(), Role.OFFICE)
+    assert staff.user is not None
     known = ask_for_link(Client(), staff.user.email, django_capture_on_commit_callbacks)
     unknown = ask_for_link(Client(), "nobody@example.org", django_capture_on_commit_callbacks)
     assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
@@ -136,6 +140,7 @@ def test_new_passwords_must_match_and_be_strong(
     smtp: SmtpSink, django_capture_on_commit_callbacks: OnCommit
 ) -> None:
     staff = staff_member(SchoolFactory(), Role.OFFICE)
+    assert staff.user is not None
     ask_for_link(Client(), staff.user.email, django_capture_on_commit_callbacks)
     client = Client()
     target = client.get(path_of(reset_link(smtp, staff.user.email)))["Location"]
@@ -160,6 +165,7 @@ def test_a_reset_ends_a_pause_on_signing_in(
 ) -> None:
     settings.AXES_ENABLED = True
     staff = staff_member(SchoolFactory(), Role.TEACHER)
+    assert staff.user is not None
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post("/login/", {"username": staff.user.username, "password": "wrong"})

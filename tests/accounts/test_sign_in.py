@@ -41,6 +41,7 @@ def test_empty_password_alone_is_named_in_polish() -> None:
 
 def test_a_wrong_password_is_audited_without_the_password() -> None:
     staff = staff_member(SchoolFactory(), Role.TEACHER)
+    assert staff.user is not None
     Client().post("/login/", {"username": staff.user.username, "password": WRONG})
     event = AuditEvent.objects.get(action="account.sign_in_failed")
     assert event.detail["username"] == staff.user.username
@@ -51,6 +52,7 @@ def test_a_wrong_password_is_audited_without_the_password() -> None:
 def test_one_try_left_is_announced_then_the_pause_says_when_to_come_back(settings: Any) -> None:
     settings.AXES_ENABLED = True
     staff = staff_member(SchoolFactory(), Role.TEACHER)
+    assert staff.user is not None
     client = Client()
     attempt = {"username": staff.user.username, "password": WRONG}
     pages = [client.post("/login/", attempt) for _ in range(settings.AXES_FAILURE_LIMIT)]
@@ -81,6 +83,7 @@ def test_one_try_left_is_announced_then_the_pause_says_when_to_come_back(setting
 def test_the_lock_out_page_is_in_polish(settings: Any) -> None:
     settings.AXES_ENABLED = True
     staff = staff_member(SchoolFactory(), Role.TEACHER)
+    assert staff.user is not None
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
         response = client.post(

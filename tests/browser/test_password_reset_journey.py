@@ -37,10 +37,11 @@ def fits_the_phone(page: Page) -> None:
 
 def test_forgotten_password_to_signed_in_with_code(
     page: Page,
-    live_server,  # type: ignore[no-untyped-def]
+    live_server,
     smtp: SmtpSink,
 ) -> None:
     staff = staff_member(SchoolFactory(), "teacher")
+    assert staff.user is not None
     base = live_server.url
     page.goto(f"{base}/login/")
     page.get_by_role("link", name="Forgot your password?").click()
@@ -81,7 +82,7 @@ def test_forgotten_password_to_signed_in_with_code(
 
 def test_error_and_lock_out_pages_fit_and_pass_axe(
     page: Page,
-    live_server,  # type: ignore[no-untyped-def]
+    live_server,
     settings: Any,
 ) -> None:
     page.goto(f"{live_server.url}/no-such-page/")
@@ -89,6 +90,7 @@ def test_error_and_lock_out_pages_fit_and_pass_axe(
     fits_the_phone(page)
     settings.AXES_ENABLED = True
     staff = staff_member(SchoolFactory(), "teacher")
+    assert staff.user is not None
     for _ in range(settings.AXES_FAILURE_LIMIT):
         page.goto(f"{live_server.url}/login/")
         page.get_by_label("Email or username").fill(staff.user.username)

@@ -45,6 +45,7 @@ def test_events_read_as_sentences(world: World) -> None:
         detail={"staff_id": world.staff["advocate"].pk},
     )
     advocate = world.staff["advocate"].user
+    assert advocate is not None
     Client().post("/login/", {"username": advocate.username, "password": "wrong one"})
     audit_record(actor=actor_for(advocate), action="account.signed_in", target=advocate)
     text = sentences(world.client("dsl"))
@@ -54,9 +55,10 @@ def test_events_read_as_sentences(world: World) -> None:
     assert PASSWORD not in str(text)
 
 
-def test_failed_tries_are_counted_in_words(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+def test_failed_tries_are_counted_in_words(world: World, settings) -> None:
     settings.AXES_ENABLED = True
     teacher = world.staff["teacher"].user
+    assert teacher is not None
     for _ in range(2):
         Client().post("/login/", {"username": teacher.username, "password": "wrong one"})
     text = sentences(world.client("dsl"), action="account.sign_in_failed")
@@ -69,6 +71,7 @@ def test_failed_tries_are_counted_in_words(world: World, settings) -> None:  # t
 def test_sentences_are_in_polish(world: World) -> None:
     named(world, "advocate", "Mr", "Campbell")
     advocate = world.staff["advocate"].user
+    assert advocate is not None
     audit_record(actor=actor_for(advocate), action="account.signed_in", target=advocate)
     client = world.client("dsl")
     html = client.get(URL, HTTP_ACCEPT_LANGUAGE="pl").content.decode()
@@ -77,7 +80,7 @@ def test_sentences_are_in_polish(world: World) -> None:
 
 def test_a_page_of_sentences_costs_a_fixed_number_of_queries(
     world: World, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     flag = Flag.objects.create(
         school=world.oakfield,
         pupil=world.ada,

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 def came_from(request: HttpRequest) -> str:
     """The page before this one, when it was on this site (a link back that needs no script)."""
-    referer = request.META.get("HTTP_REFERER", "")
+    referer = str(request.META.get("HTTP_REFERER", ""))
     if referer and url_has_allowed_host_and_scheme(
         referer, {request.get_host()}, require_https=request.is_secure()
     ):
