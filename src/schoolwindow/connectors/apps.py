@@ -6,8 +6,10 @@ class ConnectorsConfig(AppConfig):
     label = "connectors"
 
     def ready(self) -> None:
+        from schoolwindow.connectors.audit_sentences import register_connectors_audit_sentences
         from schoolwindow.connectors.selectors import ImportRunPolicy
         from schoolwindow.core.policy import register
 
         # Models are only importable once the registry is ready, hence here and not at the top.
         register(ImportRunPolicy())
+        register_connectors_audit_sentences()

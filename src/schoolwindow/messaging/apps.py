@@ -8,6 +8,8 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         # Models are only importable once the registry is ready, hence here and not at the top.
+        from schoolwindow.messaging.audit_sentences import register_messaging_audit_sentences
         from schoolwindow.messaging.policies import register_messaging_policies
 
         register_messaging_policies()
+        register_messaging_audit_sentences()
