@@ -16,6 +16,7 @@ cached in memory (a small LRU), so a broadcast to 500 Polish families asks once.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import threading
@@ -26,6 +27,8 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.dateformat import format as date_format
 from django.utils.module_loading import import_string
 
 from schoolwindow.messaging.translation.phrasebook import (
@@ -54,6 +57,20 @@ def is_rtl(language: str) -> bool:
 
 def base_language(language: str) -> str:
     return (language or "en").split("-")[0].lower()
+
+
+# Languages whose month names are written in lower case in a date ("5 decembrie 2026"), where
+# Django's own catalogue capitalises them.
+_LOWER_CASE_MONTHS = frozenset({"pl", "ro"})
+
+
+def date_for_family(day: dt.date, language: str) -> str:
+    """A date as a letter or message in `language` writes it: the day, the month's name in the
+    case a date needs (the genitive in Polish: "5 grudnia", not "5 grudzień") and the year."""
+    language = base_language(language)
+    with translation.override(language):
+        text = date_format(day, "j E Y")  # "E": the month's name as a date says it
+    return text.lower() if language in _LOWER_CASE_MONTHS else text
 
 
 # --- Providers --------------------------------------------------------------------------------
