@@ -4,8 +4,9 @@
 message came from a phrase (and was not changed after it was picked), otherwise the configured
 machine-translation provider, otherwise the English with a short note in the family's language.
 `translate_to_english` does the reverse for replies: a reply that is exactly a phrase in the
-family's language gets the phrase's English; otherwise the machine provider; otherwise staff see
-the original only. The method is stored with each copy, so staff see how the text was made.
+family's language gets the phrase's English; a reply written in English is kept as it is
+(`detect.looks_english`); otherwise the machine provider; otherwise staff see the original
+only. The method is stored with each copy, so staff see how the text was made.
 
 Providers are pluggable (`TranslationProvider`): settings.TRANSLATION_PROVIDER is "phrasebook"
 (the default: no machine translation), "libretranslate" (TRANSLATION_URL, TRANSLATION_API_KEY),
@@ -31,9 +32,11 @@ from django.utils import translation
 from django.utils.dateformat import format as date_format
 from django.utils.module_loading import import_string
 
+from schoolwindow.messaging.translation.detect import looks_english
 from schoolwindow.messaging.translation.phrasebook import (
     PHRASES_BY_KEY,
     RTL_LANGUAGES,
+    SUBJECT_PHRASES,
     Phrase,
     family_ui_text,
     normalise,
@@ -237,8 +240,15 @@ def _phrase_for(
 
 
 def render_for_family(
-    *, body: str, language: str, phrase_key: str = "", fields: dict[str, str] | None = None
+    *,
+    body: str,
+    language: str,
+    phrase_key: str = "",
+    fields: dict[str, str] | None = None,
+    gender: str = "",
 ) -> Rendering:
+    """`gender` is the child's ("m", "f", or "" when not recorded): it picks the phrase's form
+    in languages that show it."""
     language = base_language(language)
     found = _phrase_for(body, phrase_key, fields)
     # A body that still has the phrase's {child} in it is filled in for everyone.
@@ -247,12 +257,30 @@ def render_for_family(
         return Rendering(english, "en", "original")
     if found is not None and language in found[0].texts:
         phrase, values = found
-        return Rendering(phrase_fill(phrase.texts[language], values), language, "phrasebook")
+        return Rendering(phrase_fill(phrase.text(language, gender), values), language, "phrasebook")
     machine = machine_translate(english, source="en", target=language)
     if machine is not None:
         return machine
     note = family_ui_text("untranslated_note", language)
     return Rendering(f"{note}\n\n{english}", "en", "untranslated")
+
+
+def subject_for_family(*, subject: str, language: str, gender: str = "") -> str:
+    """A subject line in the family's language, made as the body is: a subject School Window
+    writes itself or a phrase has its human translation, anything else the machine provider's
+    (when there is one), else it stays in English (the body's note says so)."""
+    language = base_language(language)
+    if language == "en" or not subject.strip():
+        return subject
+    prefix = ""
+    if subject.startswith("Re: "):  # an answer to an announcement keeps its "Re:"
+        prefix, subject = "Re: ", subject[4:]
+    found = phrase_match(subject, "en", SUBJECT_PHRASES) or phrase_match(subject, "en")
+    if found is not None and language in found[0].texts:
+        phrase, values = found
+        return prefix + phrase_fill(phrase.text(language, gender), values)
+    machine = machine_translate(subject, source="en", target=language)
+    return prefix + (machine.text if machine is not None else subject)
 
 
 def translate_to_english(*, text: str, language: str) -> Rendering:
@@ -269,6 +297,9 @@ def translate_to_english(*, text: str, language: str) -> Rendering:
         pass
     else:
         return Rendering(english, language, "phrasebook")
+    # A family that prefers another language may still write in English.
+    if looks_english(text, language):
+        return Rendering(text, "en", "original")
     machine = machine_translate(text, source=language, target="en")
     if machine is not None:
         return Rendering(machine.text, language, machine.method)

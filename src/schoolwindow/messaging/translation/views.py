@@ -25,6 +25,7 @@ from schoolwindow.messaging.translation.phrasebook import (
     PHRASES_BY_KEY,
     Phrase,
     family_ui_text,
+    grammatical_gender,
     phrase_fill,
     phrases_in,
 )
@@ -182,9 +183,11 @@ def method_label(method: str) -> str:
     return _("In English")
 
 
-def preview_for(body: str, phrase_key: str, language: str, fields: dict[str, str]) -> Preview:
+def preview_for(
+    body: str, phrase_key: str, language: str, fields: dict[str, str], gender: str = ""
+) -> Preview:
     rendering = render_for_family(
-        body=body, language=language, phrase_key=phrase_key, fields=fields
+        body=body, language=language, phrase_key=phrase_key, fields=fields, gender=gender
     )
     note = ""
     english = rendering.text
@@ -227,7 +230,10 @@ def phrase_preview(request: HttpRequest) -> HttpResponse:
         languages = family_languages(pupil)
     else:
         languages = []
-    previews = [preview_for(body, phrase_key, code, fields) for code in languages] if body else []
+    gender = grammatical_gender(pupil.gender) if pupil is not None else ""
+    previews = (
+        [preview_for(body, phrase_key, code, fields, gender) for code in languages] if body else []
+    )
     context = {
         "body": body,
         "phrase_key": phrase_key if phrase_key in PHRASES_BY_KEY else "",
