@@ -34,6 +34,7 @@ from django.utils.module_loading import import_string
 
 from schoolwindow.messaging.translation.detect import looks_english
 from schoolwindow.messaging.translation.phrasebook import (
+    PHRASEBOOK_LANGUAGES,
     PHRASES_BY_KEY,
     RTL_LANGUAGES,
     SUBJECT_PHRASES,
@@ -281,6 +282,36 @@ def subject_for_family(*, subject: str, language: str, gender: str = "") -> str:
         return prefix + phrase_fill(phrase.text(language, gender), values)
     machine = machine_translate(subject, source="en", target=language)
     return prefix + (machine.text if machine is not None else subject)
+
+
+def translation_outlook(language: str) -> str:
+    """What will happen to a message for a family reading `language`, said plainly to the
+    member of staff writing it (in the interface's language); "" for English."""
+    from django.utils.translation import gettext as _
+
+    language = base_language(language)
+    if language == "en":
+        return ""
+    phrases = language in PHRASEBOOK_LANGUAGES
+    try:
+        machine = machine_provider()
+    except (ImportError, ValueError, TypeError):
+        machine = None
+    if phrases and machine is not None:
+        return _(
+            "Phrases from the phrasebook reach them translated by people; anything else is "
+            "translated by machine (%(provider)s)."
+        ) % {"provider": machine.name}
+    if phrases:
+        return _(
+            "Phrases from the phrasebook reach them translated by people; anything else is sent "
+            "in English, with a note in their language."
+        )
+    if machine is not None:
+        return _("Your words are translated by machine (%(provider)s).") % {
+            "provider": machine.name
+        }
+    return _("Sent in English, with a note in their language: no translation is available.")
 
 
 def translate_to_english(*, text: str, language: str) -> Rendering:

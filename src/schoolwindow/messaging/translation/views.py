@@ -146,20 +146,28 @@ def phrase_pick(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @staff_only
 def phrase_use(request: HttpRequest) -> HttpResponse:
-    """The message box again, now holding the phrase's English and its key."""
+    """The message box again, now holding the phrase's English and its key. Words already typed
+    are kept: the phrase goes after them, and the person is told (POST carries what they typed,
+    which may be too long for a URL)."""
     actor = actor_of(request)
-    phrase = PHRASES_BY_KEY.get(param(request, "phrase_key", 64))
+    # The button's own URL names the phrase: a POST also carries the whole form around the
+    # message box, whose phrase_key is the previous choice.
+    phrase = PHRASES_BY_KEY.get(request.GET.get("phrase_key", "")[:64])
     if phrase is None:
         raise Http404
-    pupil = pupil_for(actor, param(request, "pupil", 12))
+    pupil = pupil_for(actor, request.GET.get("pupil", "")[:12] or param(request, "pupil", 12))
+    text = phrase_fill(phrase.english, fields_for(actor, pupil))
+    typed = param(request, "body", MAX_BODY)
+    kept = bool(typed) and typed != text
     context = {
-        "body": phrase_fill(phrase.english, fields_for(actor, pupil)),
+        "body": f"{typed}\n\n{text}"[:MAX_BODY] if kept else text,
         "selected": phrase.key,
         "target": target_of(request),
         "picked": True,
+        "kept": kept,
     }
     return render(request, "messaging/translation/_phrase_picker.html#used", context)
 
