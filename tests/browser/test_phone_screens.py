@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import SMALL_PHONE, assert_fits_the_screen, open_menu, watch_csp
 from tests.browser.test_journeys import sign_in
@@ -49,8 +50,8 @@ def world() -> World:
 @pytest.mark.parametrize("role", list(PAGES))
 def test_every_main_page_fits_a_phone(
     page: Page,
-    live_server,
-    world: World,  # type: ignore[no-untyped-def]
+    live_server: LiveServer,
+    world: World,
     role: str,
 ) -> None:
     blocked = watch_csp(page)

@@ -4,6 +4,7 @@ it, subject lines translated like the body, and a reply in English recognised as
 from __future__ import annotations
 
 import datetime as dt
+import email.message
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -152,6 +153,12 @@ def test_an_english_reply_from_a_polish_family_is_not_translated() -> None:
     assert (polish.language, polish.method) == ("pl", "untranslated")
 
 
+def plain_text(message: email.message.EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
 # --- Through the outbox and a real SMTP server, and back in by email -------------------------
 
 
@@ -163,7 +170,7 @@ def sink() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture
-def world(settings, sink: SmtpSink) -> World:  # type: ignore[no-untyped-def]
+def world(settings: Any, sink: SmtpSink) -> World:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = sink.port
@@ -213,7 +220,7 @@ def test_a_polish_family_gets_the_girls_form_and_a_polish_subject_by_email(
 
     [received] = sink.handler.by_recipient()[world.parent.email]
     assert received.message["Subject"] == f"Dobre wieści: {child}"
-    text = received.message.get_body(preferencelist=("plain",)).get_content()
+    text = plain_text(received.message)
     assert f"Bardzo się cieszymy, że {child} wróciła dziś do szkoły." in text
     assert "(a)" not in text
 
@@ -229,7 +236,7 @@ def test_a_pupil_with_no_recorded_gender_gets_the_neutral_polish(
     start(world, "Late today", phrase.english.format(child=child), phrase_key=phrase.key)
     outbox_drain(until_idle=True)
     [received] = sink.handler.by_recipient()[world.parent.email]
-    text = received.message.get_body(preferencelist=("plain",)).get_content()
+    text = plain_text(received.message)
     assert f"Odnotowaliśmy dziś rano spóźnienie do szkoły: {child}." in text
 
 

@@ -8,6 +8,7 @@ import re
 import zlib
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from schoolwindow.audit.models import AuditEvent
@@ -98,7 +99,7 @@ def test_the_pdf_has_one_page_per_letter_and_downloading_does_not_post_them(
     assert page_count(again.content) == 4
 
 
-def posted_form(client, world: World) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def posted_form(client: Client, world: World) -> dict[str, str]:
     page = client.get(reverse("families:unreachable"), {"school": world.secondary.pk})
     html = page.content.decode()
     form = html[html.index('action="/families/unreachable/letters-posted/"') :]
