@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -64,3 +64,38 @@ def assert_accessible(page: Page) -> None:
         },
     )
     assert results.violations_count == 0, results.generate_report()
+
+
+def open_menu(page: Page) -> None:
+    """On a phone the main links are behind the "Menu" button: open it if it is closed."""
+    menu = page.locator("details.menu")
+    if menu.count() and menu.get_attribute("open") is None:
+        summary = page.locator("details.menu > summary")
+        if summary.is_visible():
+            summary.click()
+
+
+def nav_click(page: Page, name: str) -> None:
+    """Follow one of the main menu's links, opening the menu first on a phone."""
+    open_menu(page)
+    page.locator(".site-header nav").get_by_role("link", name=name, exact=True).click()
+
+
+def assert_fits_the_screen(page: Page) -> None:
+    """Nothing makes the page scroll sideways (tables scroll inside their own region)."""
+    widths = page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{page.url} is {widths[0]}px wide on a {widths[1]}px screen"
+
+
+def watch_csp(page: Page) -> list[str]:
+    """Collects the console's Content-Security-Policy complaints (blocked inline styles or
+    scripts) for the life of the page."""
+    found: list[str] = []
+
+    def note(message: ConsoleMessage) -> None:
+        text = message.text
+        if "Content Security Policy" in text or "Content-Security-Policy" in text:
+            found.append(f"{page.url}: {text}")
+
+    page.on("console", note)
+    return found

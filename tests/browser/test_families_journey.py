@@ -24,7 +24,7 @@ from schoolwindow.messaging.models import (
 )
 from schoolwindow.messaging.summaries.selectors import week_start
 from schoolwindow.messaging.summaries.services import nudges_prepare
-from tests.browser.conftest import SMALL_PHONE, assert_accessible
+from tests.browser.conftest import SMALL_PHONE, assert_accessible, nav_click
 from tests.browser.test_journeys import sign_in
 from tests.world import World, build_world
 
@@ -71,7 +71,7 @@ def test_a_leader_sends_an_announcement_to_a_year_group(
     world: World,
 ) -> None:
     sign_in(page, live_server.url, world, "leader")
-    page.get_by_role("link", name="Families").click()
+    nav_click(page, "Families")
     expect(page.get_by_role("heading", name="Families", exact=True)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Announcements").click()

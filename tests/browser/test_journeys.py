@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, open_menu
 from tests.factories import PASSWORD, totp_code
 from tests.world import World, build_world
 
@@ -31,6 +31,8 @@ def sign_in(page: Page, base: str, world: World, role: str) -> None:
         assert_accessible(page)
         page.get_by_label("Six-digit code").fill(totp_code(user))
         page.get_by_role("button", name="Continue").click()
+    # Signed in: the main menu is there (behind its "Menu" button on a phone).
+    open_menu(page)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
@@ -135,6 +137,7 @@ def test_parent_switches_to_polish(
     page.get_by_label("Language").select_option("pl")
     page.get_by_role("button", name="Change").click()
     expect(page.locator("html")).to_have_attribute("lang", "pl")
+    open_menu(page)
     expect(page.get_by_role("button", name="Wyloguj się")).to_be_visible()
     assert_accessible(page)
 

@@ -18,7 +18,7 @@ from tests.world import World, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-POLISH_PRAISE = "Kacper wykonał(a) dziś świetną pracę."
+POLISH_PRAISE = "Kacper ma dziś za sobą świetnie wykonaną pracę."
 
 
 @pytest.fixture

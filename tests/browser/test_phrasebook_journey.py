@@ -57,7 +57,7 @@ def test_phrasebook_reads_right_to_left_and_a_phrase_is_picked_and_previewed(
     preview = page.locator("#id_body-preview")
     expect(preview).to_contain_text("Polski · Checked translation from the phrasebook")
     expect(preview.locator('[lang="pl"]')).to_have_text(
-        "Kacper wykonał(a) dziś świetną pracę. Jesteśmy z niego/niej bardzo dumni."
+        "Kacper ma dziś za sobą świetnie wykonaną pracę. Jesteśmy bardzo dumni z Państwa dziecka."
     )
     # In Arabic, by the plain form (no JavaScript needed for this part).
     page.get_by_label("Family's language").select_option("ar")

@@ -170,3 +170,31 @@ def test_an_unknown_school_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(RowProblem, match=r"p.csv:2: field 'school_urn': no school has URN 123456"):
         pupils_csv_import(path)
+
+
+def test_a_guardians_postal_address_and_postcode_are_imported_for_letters(
+    school: School, tmp_path: Path
+) -> None:
+    rows = tmp_path / "addresses.csv"
+    rows.write_text(
+        "school_urn,upn,legal_first_name,legal_last_name,guardian1_first_name,"
+        "guardian1_last_name,guardian1_phone,guardian1_address,guardian1_postcode\n"
+        "100020,G100000000009,Ada,Nowak,Ewa,Nowak,07700 900999,"
+        '"12 Elm Street | Riverside",rv2 3bc\n'
+    )
+
+    pupils_csv_import(rows)
+
+    guardian = Guardian.objects.get(first_name="Ewa")
+    assert guardian.address == "12 Elm Street\nRiverside"
+    assert guardian.postcode == "RV2 3BC"
+    assert guardian.postal_lines == ["12 Elm Street", "Riverside", "RV2 3BC"]
+    # A later file without the address columns leaves the address alone.
+    rows.write_text(
+        "school_urn,upn,legal_first_name,legal_last_name,guardian1_first_name,"
+        "guardian1_last_name,guardian1_phone\n"
+        "100020,G100000000009,Ada,Nowak,Ewa,Nowak,07700 900999\n"
+    )
+    pupils_csv_import(rows)
+    guardian.refresh_from_db()
+    assert guardian.postcode == "RV2 3BC"

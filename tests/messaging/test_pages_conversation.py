@@ -28,7 +28,7 @@ world = support.world
 english = support.english
 
 PRAISE = "Ada did some great work today. We are very proud of them."
-POLISH_PRAISE = "Ada wykonał(a) dziś świetną pracę."
+POLISH_PRAISE = "Ada ma dziś za sobą świetnie wykonaną pracę."
 
 ABOUT_ADA = {
     **{role: 200 for role in STAFF_ROLES},

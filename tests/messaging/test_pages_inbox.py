@@ -112,7 +112,7 @@ def test_parents_see_their_own_conversations_in_their_language(world: World) -> 
     start(world, pupil=world.cara, guardians=[world.cara_parent], subject="For Carol")
     html = world.client("parent").get(INBOX).content.decode()
     assert "Praise" in html
-    assert "wykonał(a) dziś świetną pracę" in html  # the Polish copy Maria received
+    assert "ma dziś za sobą świetnie wykonaną pracę" in html  # the Polish copy Maria received
     assert "did some great work" not in html
     assert "For Carol" not in html
     assert "Oakfield Academy" in html

@@ -148,7 +148,7 @@ def test_a_phrase_reaches_the_polish_parent_in_polish(world: World) -> None:
     assert message.body == PRAISE
     assert message.phrase_key == "praise.great_work"
     copy = Delivery.objects.get(guardian=world.maria)
-    assert copy.language == "pl" and "świetną pracę" in copy.body
+    assert copy.language == "pl" and "świetnie wykonaną pracę" in copy.body
 
 
 def test_an_edited_phrase_is_no_longer_a_phrase(world: World) -> None:
@@ -166,7 +166,7 @@ def test_an_edited_phrase_is_no_longer_a_phrase(world: World) -> None:
     # The checked translation no longer fits: Maria does not get the phrase's Polish.
     copy = Delivery.objects.get(guardian=world.maria)
     assert copy.translation_method != "phrasebook"
-    assert "świetną pracę" not in copy.body
+    assert "świetnie wykonaną pracę" not in copy.body
 
 
 def test_urgent_from_a_teacher_is_refused(world: World) -> None:

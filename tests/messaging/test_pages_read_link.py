@@ -42,7 +42,7 @@ def test_opening_the_link_needs_no_sign_in_and_marks_it_read(world: World, role:
     response = world.client(role).get(link(copy))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "świetną pracę" in html and 'lang="pl"' in html
+    assert "świetnie wykonaną pracę" in html and 'lang="pl"' in html
     assert PRAISE not in html
     assert "Odpowiedz" in html  # "Reply", in her language
     copy.refresh_from_db()
@@ -90,7 +90,7 @@ def test_a_guardian_restricted_since_sees_nothing_and_a_reply_is_refused_and_aud
     )
     response = Client().get(link(copy))
     assert response.status_code == 404
-    assert "świetną pracę" not in response.content.decode()
+    assert "świetnie wykonaną pracę" not in response.content.decode()
     response = Client().post(link(copy), {"body": "Hello"})
     assert response.status_code == 403
     assert not Message.objects.filter(author_guardian__isnull=False).exists()

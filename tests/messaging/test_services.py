@@ -88,7 +88,7 @@ def test_a_message_makes_one_copy_per_family_in_their_language_and_a_family_sign
     assert copy.channel == "email"
     assert copy.address == "agnieszka@example.org"
     assert copy.language == "pl" and copy.translation_method == "phrasebook"
-    assert copy.body.startswith("Kacper wykonał")
+    assert copy.body.startswith("Kacper ma dziś za sobą")
     assert copy.status == DeliveryStatus.QUEUED
     signal = FamilyMessage.objects.get(source_id=f"delivery:{copy.pk}")
     assert signal.pupil_id == world.pupil.pk and signal.needs_reply

@@ -160,7 +160,10 @@ def test_template_filters_give_direction_and_the_languages_own_name() -> None:
 def test_a_phrase_reaches_each_family_in_their_language() -> None:
     body = "Kacper did some great work today. We are very proud of them."
     expected = {
-        "pl": "Kacper wykonał(a) dziś świetną pracę. Jesteśmy z niego/niej bardzo dumni.",
+        "pl": (
+            "Kacper ma dziś za sobą świetnie wykonaną pracę. Jesteśmy bardzo dumni z Państwa"
+            " dziecka."
+        ),
         "ur": "Kacper نے آج بہت اچھا کام کیا۔ ہمیں ان پر بہت فخر ہے۔",
         "ar": "كان عمل Kacper اليوم رائعاً. نحن فخورون جداً بطفلكم.",
         "bn": "Kacper আজ খুব ভালো কাজ করেছে। আমরা ওকে নিয়ে খুব গর্বিত।",
@@ -466,8 +469,7 @@ def test_a_phrase_with_the_school_field_is_sent_filled_in(world: World) -> None:
     copy = Delivery.objects.get(message=message)
     assert copy.translation_method == "phrasebook"
     assert copy.body == (
-        f"Witamy w szkole {world.secondary.name}! Bardzo się cieszymy, że Kacper do nas"
-        " dołączył(a)."
+        f"Witamy w szkole {world.secondary.name}! Bardzo się cieszymy, że Kacper jest teraz z nami."
     )
 
 

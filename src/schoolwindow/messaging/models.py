@@ -201,6 +201,8 @@ class Delivery(models.Model):
     replied_at = models.DateTimeField(null=True, blank=True)
     bounced_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
+    # A letter's PDF was downloaded; it stays a letter (waiting) until someone says it was posted.
+    letter_downloaded_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=64)
     # The secret in this copy's reply address (reply+TOKEN@…) and its read link.
     reply_token = models.CharField(max_length=32)

@@ -136,7 +136,10 @@ class Guardian(models.Model):
     last_name = models.CharField(max_length=100)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=32, blank=True)
+    # The postal address, for letters: the street lines in `address`, the postcode apart so a
+    # letter can put it on its own line (and a school can find the families with none).
     address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=16, blank=True)
     preferred_language = models.CharField(max_length=16, default="en")
     preferred_channel = models.CharField(
         max_length=8, choices=Channel.choices, default=Channel.EMAIL
@@ -173,6 +176,18 @@ class Guardian(models.Model):
     @property
     def display_name(self) -> str:
         return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
+
+    @property
+    def postal_lines(self) -> list[str]:
+        """The address a letter is sent to, one line each: the guardian's own, else their
+        household's."""
+        address, postcode = self.address.strip(), self.postcode.strip()
+        if not address and self.household is not None:
+            address, postcode = self.household.address.strip(), self.household.postcode.strip()
+        lines = [line.strip() for line in address.splitlines() if line.strip()]
+        if postcode and postcode not in lines:
+            lines.append(postcode)
+        return lines
 
 
 class Relationship(models.TextChoices):

@@ -27,6 +27,10 @@ class School(models.Model):
     urn = models.CharField(_("URN"), max_length=16, unique=True)
     name = models.CharField(max_length=200)
     phase = models.CharField(max_length=16, choices=Phase.choices, default=Phase.SECONDARY)
+    # Printed on letters to families, with the phone number to reply on.
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=16, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
     source_id = models.CharField(max_length=128, blank=True, default="", db_index=True)
 
     class Meta:
@@ -34,6 +38,13 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def postal_lines(self) -> list[str]:
+        lines = [line.strip() for line in self.address.splitlines() if line.strip()]
+        if self.postcode.strip():
+            lines.append(self.postcode.strip())
+        return lines
 
 
 class AcademicYear(models.Model):

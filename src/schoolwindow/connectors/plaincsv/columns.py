@@ -32,6 +32,8 @@ GUARDIAN_FIELDS = (
     "relationship",
     "email",
     "phone",
+    "address",
+    "postcode",
     "language",
     "channel",
     "parental_responsibility",

@@ -227,6 +227,15 @@ class RowReader:
             values["email"] = self.email(line, row, name("email"))
         if self.has(name("phone")):
             values["phone"] = self.text(line, row, name("phone"), 32)
+        if self.has(name("address")):
+            # One cell holds the whole street address; lines may be split by newlines or by
+            # " | " (spreadsheets make newlines in a cell awkward).
+            address = self.text(line, row, name("address"), 500)
+            values["address"] = "\n".join(
+                part.strip() for part in address.replace(" | ", "\n").splitlines() if part.strip()
+            )
+        if self.has(name("postcode")):
+            values["postcode"] = self.text(line, row, name("postcode"), 16).upper()
         if self.has(name("language")):
             values["preferred_language"] = self.text(line, row, name("language"), 16) or "en"
         if self.get[name("channel")](row):

@@ -139,6 +139,8 @@ def conversation_context(
         "announcement": conversation.kind == ConversationKind.BROADCAST,
         "announcement_url": announcement_page(actor, conversation) if not family_view else "",
         "tones": Tone.choices,
+        # The languages a reply will be read in, to say what translation they will get.
+        "family_codes": [f.language for f in view.families if not f.restricted],
         "phrase_picker": phrase_picker_available() and actor.is_staff_member,
         "phrases": phrase_options(conversation.pupil.first_name if conversation.pupil else "")
         if actor.is_staff_member

@@ -189,6 +189,7 @@ class GuardianChoice:
     channel: str
     restricted: bool
     lives_with_pupil: bool
+    language_code: str = "en"
 
 
 def pupil_for_messages(*, actor: Actor, pupil_id: int) -> Pupil:
@@ -218,6 +219,7 @@ def guardian_choices(*, pupil: Pupil) -> list[GuardianChoice]:
             channel=link.guardian.get_preferred_channel_display(),
             restricted=not may_contact(link),
             lives_with_pupil=link.lives_with_pupil,
+            language_code=link.guardian.preferred_language,
         )
         for link in links
     ]
@@ -268,6 +270,7 @@ def guardian_search(
             channel=g.get_preferred_channel_display(),
             restricted=g.restricted_here,
             lives_with_pupil=True,
+            language_code=g.preferred_language,
         )
         for g in guardians
     ]

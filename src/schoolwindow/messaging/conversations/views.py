@@ -369,6 +369,7 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
         "phrase_picker": phrase_picker_available(),
         "phrases": phrase_options(child),
         "open_guardians": [g for g in guardians if not g.restricted],
+        "family_codes": [g.language_code for g in guardians if not g.restricted],
     }
     return render(request, "messaging/conversations/new.html", context, status=status)
 

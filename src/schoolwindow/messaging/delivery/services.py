@@ -34,7 +34,8 @@ from schoolwindow.messaging.models import (
     Message,
     Participant,
 )
-from schoolwindow.messaging.translation.services import render_for_family
+from schoolwindow.messaging.translation.phrasebook import grammatical_gender
+from schoolwindow.messaging.translation.services import render_for_family, subject_for_family
 from schoolwindow.people.contact import guardians_contactable, may_contact, restricted_links
 from schoolwindow.people.models import Channel, Guardian, GuardianLink, Pupil, Staff
 
@@ -177,12 +178,18 @@ def family_delivery_build(
         address = guardian.email if channel == Channel.EMAIL else guardian.phone
         if channel == Channel.LETTER:
             address = guardian.address
+    gender = grammatical_gender(pupil.gender) if pupil is not None else ""
     rendering = render_for_family(
         body=message.body,
         language=guardian.preferred_language,
         phrase_key=message.phrase_key,
         fields=phrase_fields(pupil, message.school.name),
+        gender=gender,
     )
+    if rendering.language != "en":
+        subject = subject_for_family(subject=subject, language=rendering.language, gender=gender)[
+            :200
+        ]
     status = DeliveryStatus.QUEUED
     sent_at = delivered_at = None
     if channel == Channel.APP:

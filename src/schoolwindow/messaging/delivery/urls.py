@@ -8,4 +8,5 @@ from schoolwindow.messaging.delivery import views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("unreachable/", views.unreachable_page, name="unreachable"),
     path("unreachable/letters.pdf", views.letters_print, name="letters_print"),
+    path("unreachable/letters-posted/", views.letters_posted, name="letters_posted"),
 ]

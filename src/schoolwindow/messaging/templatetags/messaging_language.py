@@ -11,7 +11,11 @@ from django import template
 from django.utils.translation import get_language_info
 
 from schoolwindow.messaging.translation.phrasebook import CATEGORIES, LANGUAGE_NAMES
-from schoolwindow.messaging.translation.services import base_language, is_rtl
+from schoolwindow.messaging.translation.services import (
+    base_language,
+    is_rtl,
+    translation_outlook,
+)
 
 register = template.Library()
 
@@ -41,3 +45,15 @@ def language_own_name(code: str | None) -> str:
 @register.simple_tag
 def phrase_categories() -> list[tuple[str, str]]:
     return [(code, str(label)) for code, label in CATEGORIES.items()]
+
+
+@register.simple_tag
+def translation_outlooks(codes: list[str]) -> list[tuple[str, str]]:
+    """(the language's own name, what happens to a message in it) for each language other than
+    English among `codes`, once each."""
+    seen: list[str] = []
+    for code in codes:
+        base = base_language(code or "en")
+        if base != "en" and base not in seen:
+            seen.append(base)
+    return [(language_own_name(code), translation_outlook(code)) for code in seen]

@@ -5,9 +5,14 @@ Keys are stable: a message built from a phrase remembers its key, so each family
 human translation in their language. The fields `{child}` (the child's first name) and
 `{school}` (the school's name) are filled in after translation, and are the only ones allowed.
 
-The translations avoid grammatical gender for the child where the language lets them (the
-school does not always know it), and keep the child's name in the form that needs no case
-ending, so any name fits. Urdu and Arabic are written right to left (`RTL_LANGUAGES`).
+Where a language makes the child's gender show (Polish past tenses and adjectives: "wrócił" or
+"wróciła"), the phrase has both forms (`gendered`), picked from the pupil's recorded gender, and
+its main text says the same thing without showing gender, for a pupil whose gender the school
+has not recorded: no "wrócił(a)" slashes. The other phrasebook languages need none: Urdu and
+Punjabi sentences are built on the ergative "نے"/"ਨੇ" or on the family's feelings, Arabic on
+"we noticed…", and Romanian and Bengali past tenses do not change with gender. Every text keeps
+the child's name in the form that needs no case ending, so any name fits. Urdu and Arabic are
+written right to left (`RTL_LANGUAGES`).
 
 This is data, not gettext: staff pick a phrase in English, each family reads its own language.
 `FAMILY_UI_TEXT` holds the few words families see around a message (in an email, a text or a
@@ -18,7 +23,7 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -26,15 +31,44 @@ from django.utils.translation import gettext_lazy as _
 StrOrPromise = str | Promise
 
 
+MASCULINE, FEMININE = "m", "f"
+
+
+def grammatical_gender(recorded: str) -> str:
+    """A pupil's gender as the school recorded it ("Female", "M", "girl"…) → "m", "f", or ""
+    when it is not recorded or is neither (the phrase then says it without gender)."""
+    word = (recorded or "").strip().lower()
+    if word in ("f", "female", "girl", "woman", "k", "kobieta", "dziewczynka"):
+        return FEMININE
+    if word in ("m", "male", "boy", "man", "mężczyzna", "chłopiec"):
+        return MASCULINE
+    return ""
+
+
 @dataclass(frozen=True)
 class Phrase:
     key: str
     category: str  # one of CATEGORIES
-    texts: dict[str, str]  # language code → text
+    texts: dict[str, str]  # language code → text (gender-neutral where the language allows)
+    # language code → (masculine, feminine), for the languages whose text shows the child's gender
+    gendered: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def english(self) -> str:
         return self.texts["en"]
+
+    def text(self, language: str, gender: str = "") -> str:
+        """The text in `language` for a child of `gender` ("m", "f", or "" when unknown)."""
+        forms = self.gendered.get(language)
+        if forms is not None and gender in (MASCULINE, FEMININE):
+            return forms[0] if gender == MASCULINE else forms[1]
+        return self.texts[language]
+
+    def variants(self, language: str) -> tuple[str, ...]:
+        """Every form of the text in `language`: the neutral one, then the gendered ones."""
+        if language not in self.texts:
+            return ()
+        return (self.texts[language], *self.gendered.get(language, ()))
 
     def fields(self, language: str = "en") -> frozenset[str]:
         return phrase_fields_used(self.texts[language])
@@ -71,8 +105,11 @@ def phrase_fields_used(text: str) -> frozenset[str]:
     return frozenset(name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name)
 
 
-def _phrase(key: str, category: str, **texts: str) -> Phrase:
-    return Phrase(key=key, category=category, texts=texts)
+def _phrase(
+    key: str, category: str, *, pl_gendered: tuple[str, str] | None = None, **texts: str
+) -> Phrase:
+    gendered = {"pl": pl_gendered} if pl_gendered else {}
+    return Phrase(key=key, category=category, texts=texts, gendered=gendered)
 
 
 PHRASES: tuple[Phrase, ...] = (
@@ -81,7 +118,11 @@ PHRASES: tuple[Phrase, ...] = (
         "praise.great_work",
         "praise",
         en="{child} did some great work today. We are very proud of them.",
-        pl="{child} wykonał(a) dziś świetną pracę. Jesteśmy z niego/niej bardzo dumni.",
+        pl="{child} ma dziś za sobą świetnie wykonaną pracę. Jesteśmy bardzo dumni z Państwa dziecka.",
+        pl_gendered=(
+            "{child} wykonał dziś świetną pracę. Jesteśmy z niego bardzo dumni.",
+            "{child} wykonała dziś świetną pracę. Jesteśmy z niej bardzo dumni.",
+        ),
         ur="{child} نے آج بہت اچھا کام کیا۔ ہمیں ان پر بہت فخر ہے۔",
         ro="{child} a făcut astăzi o treabă excelentă. Suntem foarte mândri de copilul dumneavoastră.",
         pa="{child} ਨੇ ਅੱਜ ਬਹੁਤ ਵਧੀਆ ਕੰਮ ਕੀਤਾ। ਸਾਨੂੰ ਉਨ੍ਹਾਂ 'ਤੇ ਬਹੁਤ ਮਾਣ ਹੈ।",
@@ -92,7 +133,11 @@ PHRASES: tuple[Phrase, ...] = (
         "praise.effort",
         "praise",
         en="{child} worked really hard today. Thank you for your support at home.",
-        pl="{child} bardzo ciężko dziś pracował(a). Dziękujemy za Państwa wsparcie w domu.",
+        pl="Widzimy, jak ciężko {child} dziś pracuje. Dziękujemy za Państwa wsparcie w domu.",
+        pl_gendered=(
+            "{child} bardzo ciężko dziś pracował. Dziękujemy za Państwa wsparcie w domu.",
+            "{child} bardzo ciężko dziś pracowała. Dziękujemy za Państwa wsparcie w domu.",
+        ),
         ur="{child} نے آج بہت محنت کی۔ گھر پر آپ کے تعاون کا شکریہ۔",
         ro="{child} a muncit foarte mult astăzi. Vă mulțumim pentru sprijinul de acasă.",
         pa="{child} ਨੇ ਅੱਜ ਬਹੁਤ ਮਿਹਨਤ ਕੀਤੀ। ਘਰ ਵਿੱਚ ਤੁਹਾਡੇ ਸਹਿਯੋਗ ਲਈ ਧੰਨਵਾਦ।",
@@ -103,7 +148,11 @@ PHRASES: tuple[Phrase, ...] = (
         "praise.kindness",
         "praise",
         en="{child} was very kind to another pupil today. It made a real difference.",
-        pl="Dziś {child} okazał(a) dużo życzliwości innemu uczniowi. To naprawdę pomogło.",
+        pl="Dziś widzieliśmy, ile życzliwości {child} okazuje innemu uczniowi. To naprawdę pomogło.",
+        pl_gendered=(
+            "Dziś {child} okazał dużo życzliwości innemu uczniowi. To naprawdę pomogło.",
+            "Dziś {child} okazała dużo życzliwości innemu uczniowi. To naprawdę pomogło.",
+        ),
         ur="{child} نے آج ایک دوسرے طالب علم کے ساتھ بہت مہربانی کی۔ اس سے واقعی بہت فرق پڑا۔",
         ro="{child} a dat astăzi dovadă de multă bunătate față de un alt elev. A contat cu adevărat.",
         pa="{child} ਨੇ ਅੱਜ ਇੱਕ ਹੋਰ ਵਿਦਿਆਰਥੀ ਨਾਲ ਬਹੁਤ ਪਿਆਰ ਭਰਿਆ ਵਿਹਾਰ ਕੀਤਾ। ਇਸ ਨਾਲ ਸੱਚਮੁੱਚ ਬਹੁਤ ਫ਼ਰਕ ਪਿਆ।",
@@ -114,7 +163,11 @@ PHRASES: tuple[Phrase, ...] = (
         "praise.helpful",
         "praise",
         en="{child} was a great help in class today.",
-        pl="Dziś {child} był(a) dla nas wielką pomocą na lekcji.",
+        pl="Dziś na lekcji {child} jest dla nas wielką pomocą.",
+        pl_gendered=(
+            "Dziś {child} był dla nas wielką pomocą na lekcji.",
+            "Dziś {child} była dla nas wielką pomocą na lekcji.",
+        ),
         ur="{child} نے آج کلاس میں بہت مدد کی۔",
         ro="{child} ne-a ajutat foarte mult astăzi la oră.",
         pa="{child} ਨੇ ਅੱਜ ਕਲਾਸ ਵਿੱਚ ਬਹੁਤ ਮਦਦ ਕੀਤੀ।",
@@ -136,7 +189,11 @@ PHRASES: tuple[Phrase, ...] = (
         "praise.reading",
         "praise",
         en="{child} read beautifully in class today.",
-        pl="{child} pięknie dziś czytał(a) na lekcji.",
+        pl="Na dzisiejszej lekcji słuchaliśmy, jak pięknie {child} czyta.",
+        pl_gendered=(
+            "{child} pięknie dziś czytał na lekcji.",
+            "{child} pięknie dziś czytała na lekcji.",
+        ),
         ur="{child} نے آج کلاس میں بہت اچھی طرح پڑھا۔",
         ro="{child} a citit foarte frumos astăzi la oră.",
         pa="{child} ਨੇ ਅੱਜ ਕਲਾਸ ਵਿੱਚ ਬਹੁਤ ਸੋਹਣਾ ਪੜ੍ਹਿਆ।",
@@ -147,7 +204,11 @@ PHRASES: tuple[Phrase, ...] = (
         "praise.homework",
         "praise",
         en="{child} handed in excellent homework this week.",
-        pl="{child} oddał(a) w tym tygodniu doskonałą pracę domową.",
+        pl="{child} ma na koncie doskonałą pracę domową oddaną w tym tygodniu.",
+        pl_gendered=(
+            "{child} oddał w tym tygodniu doskonałą pracę domową.",
+            "{child} oddała w tym tygodniu doskonałą pracę domową.",
+        ),
         ur="{child} نے اس ہفتے بہت عمدہ ہوم ورک جمع کرایا۔",
         ro="{child} a predat săptămâna aceasta o temă excelentă.",
         pa="{child} ਨੇ ਇਸ ਹਫ਼ਤੇ ਬਹੁਤ ਵਧੀਆ ਹੋਮਵਰਕ ਜਮ੍ਹਾਂ ਕਰਵਾਇਆ।",
@@ -180,7 +241,11 @@ PHRASES: tuple[Phrase, ...] = (
         "praise.ideas",
         "praise",
         en="{child} shared some brilliant ideas in class today.",
-        pl="{child} podzielił(a) się dziś na lekcji świetnymi pomysłami.",
+        pl="Na dzisiejszej lekcji słyszeliśmy, jak świetne pomysły ma {child}.",
+        pl_gendered=(
+            "{child} podzielił się dziś na lekcji świetnymi pomysłami.",
+            "{child} podzieliła się dziś na lekcji świetnymi pomysłami.",
+        ),
         ur="{child} نے آج کلاس میں بہت شاندار خیالات پیش کیے۔",
         ro="{child} a venit astăzi la oră cu niște idei foarte bune.",
         pa="{child} ਨੇ ਅੱਜ ਕਲਾਸ ਵਿੱਚ ਬਹੁਤ ਵਧੀਆ ਵਿਚਾਰ ਸਾਂਝੇ ਕੀਤੇ।",
@@ -202,7 +267,11 @@ PHRASES: tuple[Phrase, ...] = (
         "praise.teamwork",
         "praise",
         en="{child} worked very well with others today.",
-        pl="{child} świetnie dziś współpracował(a) z innymi.",
+        pl="Dziś widzieliśmy, jak świetnie {child} współpracuje z innymi.",
+        pl_gendered=(
+            "{child} świetnie dziś współpracował z innymi.",
+            "{child} świetnie dziś współpracowała z innymi.",
+        ),
         ur="{child} نے آج دوسروں کے ساتھ مل کر بہت اچھا کام کیا۔",
         ro="{child} a colaborat foarte bine cu ceilalți astăzi.",
         pa="{child} ਨੇ ਅੱਜ ਦੂਜਿਆਂ ਨਾਲ ਮਿਲ ਕੇ ਬਹੁਤ ਵਧੀਆ ਕੰਮ ਕੀਤਾ।",
@@ -218,8 +287,14 @@ PHRASES: tuple[Phrase, ...] = (
             " is all right. Please let us know when you can."
         ),
         pl=(
-            "{child} jest dziś nieobecny(a) w szkole, a nie mamy od Państwa wiadomości. Mamy"
+            "Odnotowaliśmy dziś nieobecność w szkole: {child}, a nie mamy od Państwa wiadomości. Mamy"
             " nadzieję, że wszystko jest w porządku. Prosimy o kontakt, gdy będzie to możliwe."
+        ),
+        pl_gendered=(
+            "{child} jest dziś nieobecny w szkole, a nie mamy od Państwa wiadomości. Mamy"
+            " nadzieję, że wszystko jest w porządku. Prosimy o kontakt, gdy będzie to możliwe.",
+            "{child} jest dziś nieobecna w szkole, a nie mamy od Państwa wiadomości. Mamy"
+            " nadzieję, że wszystko jest w porządku. Prosimy o kontakt, gdy będzie to możliwe.",
         ),
         ur=(
             "آج {child} اسکول میں موجود نہیں اور ہمیں آپ کی طرف سے کوئی اطلاع نہیں ملی۔ امید ہے"
@@ -246,7 +321,11 @@ PHRASES: tuple[Phrase, ...] = (
         "attendance.late",
         "attendance",
         en="{child} arrived late this morning. Is there anything we can help with?",
-        pl="{child} spóźnił(a) się dziś rano do szkoły. Czy możemy w czymś pomóc?",
+        pl="Odnotowaliśmy dziś rano spóźnienie do szkoły: {child}. Czy możemy w czymś pomóc?",
+        pl_gendered=(
+            "{child} spóźnił się dziś rano do szkoły. Czy możemy w czymś pomóc?",
+            "{child} spóźniła się dziś rano do szkoły. Czy możemy w czymś pomóc?",
+        ),
         ur="آج صبح {child} کو اسکول پہنچنے میں دیر ہو گئی۔ کیا ہم کسی طرح مدد کر سکتے ہیں؟",
         ro="{child} a întârziat azi-dimineață la școală. Vă putem ajuta cu ceva?",
         pa="ਅੱਜ ਸਵੇਰੇ {child} ਨੂੰ ਸਕੂਲ ਪਹੁੰਚਣ ਵਿੱਚ ਦੇਰ ਹੋ ਗਈ। ਕੀ ਅਸੀਂ ਕਿਸੇ ਤਰ੍ਹਾਂ ਮਦਦ ਕਰ ਸਕਦੇ ਹਾਂ?",
@@ -268,7 +347,11 @@ PHRASES: tuple[Phrase, ...] = (
         "attendance.welcome_back",
         "attendance",
         en="It was lovely to have {child} back at school today.",
-        pl="Bardzo się cieszymy, że {child} wrócił(a) dziś do szkoły.",
+        pl="Bardzo się cieszymy, że {child} jest dziś znów w szkole.",
+        pl_gendered=(
+            "Bardzo się cieszymy, że {child} wrócił dziś do szkoły.",
+            "Bardzo się cieszymy, że {child} wróciła dziś do szkoły.",
+        ),
         ur="آج {child} کو دوبارہ اسکول میں دیکھ کر بہت خوشی ہوئی۔",
         ro="Ne-am bucurat mult că {child} s-a întors astăzi la școală.",
         pa="ਅੱਜ {child} ਨੂੰ ਦੁਬਾਰਾ ਸਕੂਲ ਵਿੱਚ ਦੇਖ ਕੇ ਬਹੁਤ ਖ਼ੁਸ਼ੀ ਹੋਈ।",
@@ -283,8 +366,14 @@ PHRASES: tuple[Phrase, ...] = (
             " together about how we can help?"
         ),
         pl=(
-            "Zauważyliśmy, że ostatnio {child} opuścił(a) kilka dni w szkole. Czy moglibyśmy"
+            "Zauważyliśmy, że ostatnio {child} ma kilka dni nieobecności w szkole. Czy moglibyśmy"
             " wspólnie porozmawiać o tym, jak możemy pomóc?"
+        ),
+        pl_gendered=(
+            "Zauważyliśmy, że ostatnio {child} opuścił kilka dni w szkole. Czy moglibyśmy"
+            " wspólnie porozmawiać o tym, jak możemy pomóc?",
+            "Zauważyliśmy, że ostatnio {child} opuściła kilka dni w szkole. Czy moglibyśmy"
+            " wspólnie porozmawiać o tym, jak możemy pomóc?",
         ),
         ur=(
             "ہم نے دیکھا ہے کہ حال ہی میں {child} کے کچھ دن اسکول سے چھوٹ گئے ہیں۔ کیا ہم مل کر"
@@ -369,7 +458,11 @@ PHRASES: tuple[Phrase, ...] = (
         "homework.club",
         "homework",
         en="Homework club runs after school. {child} is very welcome to come along.",
-        pl="Po lekcjach działa klub odrabiania lekcji. {child} jest tam zawsze mile widziany(a).",
+        pl="Po lekcjach działa klub odrabiania lekcji. {child} może zawsze do nas przyjść — serdecznie zapraszamy.",
+        pl_gendered=(
+            "Po lekcjach działa klub odrabiania lekcji. {child} jest tam zawsze mile widziany.",
+            "Po lekcjach działa klub odrabiania lekcji. {child} jest tam zawsze mile widziana.",
+        ),
         ur="اسکول کے بعد ہوم ورک کلب ہوتا ہے۔ {child} کو اس میں آنے کی پوری دعوت ہے۔",
         ro="După ore funcționează un club pentru teme. Ne-ar bucura să vină și {child}.",
         pa="ਸਕੂਲ ਤੋਂ ਬਾਅਦ ਹੋਮਵਰਕ ਕਲੱਬ ਲੱਗਦਾ ਹੈ। {child} ਨੂੰ ਇਸ ਵਿੱਚ ਆਉਣ ਦਾ ਪੂਰਾ ਸੱਦਾ ਹੈ।",
@@ -633,8 +726,14 @@ PHRASES: tuple[Phrase, ...] = (
             " it together?"
         ),
         pl=(
-            "Chcielibyśmy, aby {child} otrzymywał(a) w szkole dodatkowe wsparcie. Czy możemy"
+            "Chcielibyśmy zaproponować Państwa dziecku ({child}) dodatkowe wsparcie w szkole. Czy możemy"
             " wspólnie o tym porozmawiać?"
+        ),
+        pl_gendered=(
+            "Chcielibyśmy, aby {child} otrzymywał w szkole dodatkowe wsparcie. Czy możemy"
+            " wspólnie o tym porozmawiać?",
+            "Chcielibyśmy, aby {child} otrzymywała w szkole dodatkowe wsparcie. Czy możemy"
+            " wspólnie o tym porozmawiać?",
         ),
         ur="ہم اسکول میں {child} کو کچھ اضافی مدد دینا چاہتے ہیں۔ کیا ہم مل کر اس بارے میں بات کر سکتے ہیں؟",
         ro="Am dori ca {child} să primească ajutor suplimentar la școală. Putem vorbi împreună despre asta?",
@@ -709,7 +808,11 @@ PHRASES: tuple[Phrase, ...] = (
         "general.welcome",
         "general",
         en="Welcome to {school}! We are very happy that {child} has joined us.",
-        pl="Witamy w szkole {school}! Bardzo się cieszymy, że {child} do nas dołączył(a).",
+        pl="Witamy w szkole {school}! Bardzo się cieszymy, że {child} jest teraz z nami.",
+        pl_gendered=(
+            "Witamy w szkole {school}! Bardzo się cieszymy, że {child} do nas dołączył.",
+            "Witamy w szkole {school}! Bardzo się cieszymy, że {child} do nas dołączyła.",
+        ),
         ur="{school} میں خوش آمدید! ہمیں بہت خوشی ہے کہ {child} اب ہمارے اسکول کا حصہ ہے۔",
         ro="Bun venit la {school}! Ne bucurăm foarte mult că {child} face acum parte din comunitatea noastră.",
         pa="{school} ਵਿੱਚ ਜੀ ਆਇਆਂ ਨੂੰ! ਸਾਨੂੰ ਬਹੁਤ ਖ਼ੁਸ਼ੀ ਹੈ ਕਿ {child} ਹੁਣ ਸਾਡੇ ਸਕੂਲ ਦਾ ਹਿੱਸਾ ਹੈ।",
@@ -798,6 +901,33 @@ PHRASES: tuple[Phrase, ...] = (
 
 PHRASES_BY_KEY: dict[str, Phrase] = {phrase.key: phrase for phrase in PHRASES}
 
+# Subject lines School Window writes itself (a positive note, the weekly summary), translated
+# like the phrases; any other subject goes through the machine provider, as the body does.
+SUBJECT_PHRASES: tuple[Phrase, ...] = (
+    _phrase(
+        "subject.good_news",
+        "general",
+        en="Good news about {child}",
+        pl="Dobre wieści: {child}",
+        ur="{child} کے بارے میں اچھی خبر",
+        ro="Vești bune despre {child}",
+        pa="{child} ਬਾਰੇ ਚੰਗੀ ਖ਼ਬਰ",
+        ar="أخبار سارة عن {child}",
+        bn="{child}-কে নিয়ে সুখবর",
+    ),
+    _phrase(
+        "subject.this_week",
+        "general",
+        en="This week for {child}",
+        pl="Podsumowanie tygodnia: {child}",
+        ur="{child} کا یہ ہفتہ",
+        ro="Săptămâna aceasta pentru {child}",
+        pa="{child} ਦਾ ਇਹ ਹਫ਼ਤਾ",
+        ar="هذا الأسبوع: {child}",
+        bn="{child}-এর এই সপ্তাহ",
+    ),
+)
+
 
 def phrases_in(category: str) -> list[Phrase]:
     return [phrase for phrase in PHRASES if phrase.category == category]
@@ -827,24 +957,24 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile("".join(parts) + r"\Z", re.IGNORECASE)
 
 
-_PATTERNS: dict[tuple[str, str], re.Pattern[str]] = {}
+_PATTERNS: dict[tuple[str, str, int], re.Pattern[str]] = {}
 
 
-def phrase_match(text: str, language: str) -> tuple[Phrase, dict[str, str]] | None:
+def phrase_match(
+    text: str, language: str, phrases: tuple[Phrase, ...] = PHRASES
+) -> tuple[Phrase, dict[str, str]] | None:
     """The phrase whose `language` text this is exactly (with its fields filled in any way)."""
     wanted = normalise(text)
     if not wanted:
         return None
-    for phrase in PHRASES:
-        template = phrase.texts.get(language)
-        if template is None:
-            continue
-        pattern = _PATTERNS.get((phrase.key, language))
-        if pattern is None:
-            pattern = _PATTERNS[(phrase.key, language)] = _pattern(template)
-        found = pattern.match(wanted)
-        if found is not None:
-            return phrase, found.groupdict()
+    for phrase in phrases:
+        for number, template in enumerate(phrase.variants(language)):
+            pattern = _PATTERNS.get((phrase.key, language, number))
+            if pattern is None:
+                pattern = _PATTERNS[(phrase.key, language, number)] = _pattern(template)
+            found = pattern.match(wanted)
+            if found is not None:
+                return phrase, found.groupdict()
     return None
 
 

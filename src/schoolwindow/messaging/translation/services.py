@@ -4,8 +4,9 @@
 message came from a phrase (and was not changed after it was picked), otherwise the configured
 machine-translation provider, otherwise the English with a short note in the family's language.
 `translate_to_english` does the reverse for replies: a reply that is exactly a phrase in the
-family's language gets the phrase's English; otherwise the machine provider; otherwise staff see
-the original only. The method is stored with each copy, so staff see how the text was made.
+family's language gets the phrase's English; a reply written in English is kept as it is
+(`detect.looks_english`); otherwise the machine provider; otherwise staff see the original
+only. The method is stored with each copy, so staff see how the text was made.
 
 Providers are pluggable (`TranslationProvider`): settings.TRANSLATION_PROVIDER is "phrasebook"
 (the default: no machine translation), "libretranslate" (TRANSLATION_URL, TRANSLATION_API_KEY),
@@ -16,6 +17,7 @@ cached in memory (a small LRU), so a broadcast to 500 Polish families asks once.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import threading
@@ -26,11 +28,16 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.dateformat import format as date_format
 from django.utils.module_loading import import_string
 
+from schoolwindow.messaging.translation.detect import looks_english
 from schoolwindow.messaging.translation.phrasebook import (
+    PHRASEBOOK_LANGUAGES,
     PHRASES_BY_KEY,
     RTL_LANGUAGES,
+    SUBJECT_PHRASES,
     Phrase,
     family_ui_text,
     normalise,
@@ -54,6 +61,20 @@ def is_rtl(language: str) -> bool:
 
 def base_language(language: str) -> str:
     return (language or "en").split("-")[0].lower()
+
+
+# Languages whose month names are written in lower case in a date ("5 decembrie 2026"), where
+# Django's own catalogue capitalises them.
+_LOWER_CASE_MONTHS = frozenset({"pl", "ro"})
+
+
+def date_for_family(day: dt.date, language: str) -> str:
+    """A date as a letter or message in `language` writes it: the day, the month's name in the
+    case a date needs (the genitive in Polish: "5 grudnia", not "5 grudzień") and the year."""
+    language = base_language(language)
+    with translation.override(language):
+        text = date_format(day, "j E Y")  # "E": the month's name as a date says it
+    return text.lower() if language in _LOWER_CASE_MONTHS else text
 
 
 # --- Providers --------------------------------------------------------------------------------
@@ -220,8 +241,15 @@ def _phrase_for(
 
 
 def render_for_family(
-    *, body: str, language: str, phrase_key: str = "", fields: dict[str, str] | None = None
+    *,
+    body: str,
+    language: str,
+    phrase_key: str = "",
+    fields: dict[str, str] | None = None,
+    gender: str = "",
 ) -> Rendering:
+    """`gender` is the child's ("m", "f", or "" when not recorded): it picks the phrase's form
+    in languages that show it."""
     language = base_language(language)
     found = _phrase_for(body, phrase_key, fields)
     # A body that still has the phrase's {child} in it is filled in for everyone.
@@ -230,12 +258,60 @@ def render_for_family(
         return Rendering(english, "en", "original")
     if found is not None and language in found[0].texts:
         phrase, values = found
-        return Rendering(phrase_fill(phrase.texts[language], values), language, "phrasebook")
+        return Rendering(phrase_fill(phrase.text(language, gender), values), language, "phrasebook")
     machine = machine_translate(english, source="en", target=language)
     if machine is not None:
         return machine
     note = family_ui_text("untranslated_note", language)
     return Rendering(f"{note}\n\n{english}", "en", "untranslated")
+
+
+def subject_for_family(*, subject: str, language: str, gender: str = "") -> str:
+    """A subject line in the family's language, made as the body is: a subject School Window
+    writes itself or a phrase has its human translation, anything else the machine provider's
+    (when there is one), else it stays in English (the body's note says so)."""
+    language = base_language(language)
+    if language == "en" or not subject.strip():
+        return subject
+    prefix = ""
+    if subject.startswith("Re: "):  # an answer to an announcement keeps its "Re:"
+        prefix, subject = "Re: ", subject[4:]
+    found = phrase_match(subject, "en", SUBJECT_PHRASES) or phrase_match(subject, "en")
+    if found is not None and language in found[0].texts:
+        phrase, values = found
+        return prefix + phrase_fill(phrase.text(language, gender), values)
+    machine = machine_translate(subject, source="en", target=language)
+    return prefix + (machine.text if machine is not None else subject)
+
+
+def translation_outlook(language: str) -> str:
+    """What will happen to a message for a family reading `language`, said plainly to the
+    member of staff writing it (in the interface's language); "" for English."""
+    from django.utils.translation import gettext as _
+
+    language = base_language(language)
+    if language == "en":
+        return ""
+    phrases = language in PHRASEBOOK_LANGUAGES
+    try:
+        machine = machine_provider()
+    except (ImportError, ValueError, TypeError):
+        machine = None
+    if phrases and machine is not None:
+        return _(
+            "Phrases from the phrasebook reach them translated by people; anything else is "
+            "translated by machine (%(provider)s)."
+        ) % {"provider": machine.name}
+    if phrases:
+        return _(
+            "Phrases from the phrasebook reach them translated by people; anything else is sent "
+            "in English, with a note in their language."
+        )
+    if machine is not None:
+        return _("Your words are translated by machine (%(provider)s).") % {
+            "provider": machine.name
+        }
+    return _("Sent in English, with a note in their language: no translation is available.")
 
 
 def translate_to_english(*, text: str, language: str) -> Rendering:
@@ -252,6 +328,9 @@ def translate_to_english(*, text: str, language: str) -> Rendering:
         pass
     else:
         return Rendering(english, language, "phrasebook")
+    # A family that prefers another language may still write in English.
+    if looks_english(text, language):
+        return Rendering(text, "en", "original")
     machine = machine_translate(text, source=language, target="en")
     if machine is not None:
         return Rendering(machine.text, language, machine.method)

@@ -25,6 +25,7 @@ from schoolwindow.messaging.translation.phrasebook import (
     PHRASES_BY_KEY,
     Phrase,
     family_ui_text,
+    grammatical_gender,
     phrase_fill,
     phrases_in,
 )
@@ -145,20 +146,28 @@ def phrase_pick(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @staff_only
 def phrase_use(request: HttpRequest) -> HttpResponse:
-    """The message box again, now holding the phrase's English and its key."""
+    """The message box again, now holding the phrase's English and its key. Words already typed
+    are kept: the phrase goes after them, and the person is told (POST carries what they typed,
+    which may be too long for a URL)."""
     actor = actor_of(request)
-    phrase = PHRASES_BY_KEY.get(param(request, "phrase_key", 64))
+    # The button's own URL names the phrase: a POST also carries the whole form around the
+    # message box, whose phrase_key is the previous choice.
+    phrase = PHRASES_BY_KEY.get(request.GET.get("phrase_key", "")[:64])
     if phrase is None:
         raise Http404
-    pupil = pupil_for(actor, param(request, "pupil", 12))
+    pupil = pupil_for(actor, request.GET.get("pupil", "")[:12] or param(request, "pupil", 12))
+    text = phrase_fill(phrase.english, fields_for(actor, pupil))
+    typed = param(request, "body", MAX_BODY)
+    kept = bool(typed) and typed != text
     context = {
-        "body": phrase_fill(phrase.english, fields_for(actor, pupil)),
+        "body": f"{typed}\n\n{text}"[:MAX_BODY] if kept else text,
         "selected": phrase.key,
         "target": target_of(request),
         "picked": True,
+        "kept": kept,
     }
     return render(request, "messaging/translation/_phrase_picker.html#used", context)
 
@@ -182,9 +191,11 @@ def method_label(method: str) -> str:
     return _("In English")
 
 
-def preview_for(body: str, phrase_key: str, language: str, fields: dict[str, str]) -> Preview:
+def preview_for(
+    body: str, phrase_key: str, language: str, fields: dict[str, str], gender: str = ""
+) -> Preview:
     rendering = render_for_family(
-        body=body, language=language, phrase_key=phrase_key, fields=fields
+        body=body, language=language, phrase_key=phrase_key, fields=fields, gender=gender
     )
     note = ""
     english = rendering.text
@@ -227,7 +238,10 @@ def phrase_preview(request: HttpRequest) -> HttpResponse:
         languages = family_languages(pupil)
     else:
         languages = []
-    previews = [preview_for(body, phrase_key, code, fields) for code in languages] if body else []
+    gender = grammatical_gender(pupil.gender) if pupil is not None else ""
+    previews = (
+        [preview_for(body, phrase_key, code, fields, gender) for code in languages] if body else []
+    )
     context = {
         "body": body,
         "phrase_key": phrase_key if phrase_key in PHRASES_BY_KEY else "",

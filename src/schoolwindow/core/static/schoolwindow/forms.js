@@ -44,3 +44,58 @@
     });
   });
 })();
+
+// Character counters (a <p data-counter-for="ID"> beside a message box): the count as one
+// types, a note past one text message's length or near the limit, and the same note once in a
+// polite live region, so a screen reader hears when it matters and not at every key. The
+// texts come translated in data attributes; the server checks the length whatever happens here.
+(function () {
+  "use strict";
+
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_match, name) {
+      return String(values[name]);
+    });
+  }
+
+  function update(counter) {
+    var box = document.getElementById(counter.getAttribute("data-counter-for"));
+    if (!box) {
+      return;
+    }
+    var max = parseInt(counter.getAttribute("data-max"), 10);
+    var sms = parseInt(counter.getAttribute("data-sms"), 10);
+    var length = box.value.length;
+    counter.querySelector(".counter-count").textContent = format(
+      counter.getAttribute("data-text-count"),
+      { n: length.toLocaleString(), max: max.toLocaleString() }
+    );
+    var note = "";
+    if (length >= max * 0.9) {
+      note = counter.getAttribute("data-text-near");
+    } else if (length > sms) {
+      note = counter.getAttribute("data-text-sms");
+    }
+    counter.querySelector(".counter-note").textContent = note;
+    counter.classList.toggle("counter-warn", note !== "");
+    var live = counter.querySelector(".counter-live");
+    if (live.getAttribute("data-said") !== note) {
+      live.setAttribute("data-said", note);
+      live.textContent = note;
+    }
+  }
+
+  function updateAll() {
+    document.querySelectorAll("[data-counter-for]").forEach(update);
+  }
+
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box || !box.id) {
+      return;
+    }
+    document.querySelectorAll('[data-counter-for="' + box.id + '"]').forEach(update);
+  });
+  document.addEventListener("htmx:afterSettle", updateAll);
+  document.addEventListener("DOMContentLoaded", updateAll);
+})();

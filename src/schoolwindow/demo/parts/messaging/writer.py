@@ -370,7 +370,8 @@ class MessagingWriter:
         if language == "en":
             return english.format(child=child)
         phrase = PHRASES_BY_KEY[reply_key]
-        return phrase_fill(phrase.texts.get(language, phrase.english), {"child": child})
+        text = phrase.text(language) if language in phrase.texts else phrase.english
+        return phrase_fill(text, {"child": child})
 
     def copies_to(self, guardian: Guardian, conversation: Conversation) -> list[Delivery]:
         return list(

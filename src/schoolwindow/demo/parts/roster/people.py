@@ -164,6 +164,7 @@ class People(RosterWriter):
             last_name=last,
             email=self.email_for(first, last) if has_email else "",
             address=household.address if household is not None else "",
+            postcode=household.postcode if household is not None else "",
             preferred_language=language,
             preferred_channel=channel,
             household=household,
@@ -356,6 +357,7 @@ class People(RosterWriter):
         )
         worker.guardian.preferred_channel = Channel.EMAIL
         worker.guardian.address = "Children's Services, Riverside Council, Town Hall\nRiverside"
+        worker.guardian.postcode = "RV1 1TH"
         if not worker.guardian.email:
             worker.guardian.email = self.email_for(
                 worker.guardian.first_name, worker.guardian.last_name

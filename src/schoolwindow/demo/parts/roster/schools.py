@@ -39,9 +39,24 @@ def schools_build(ctx: DemoContext) -> None:
     ctx.say(f"Building {DEMO_TRUST_NAME}: schools and calendars…")
     trust = Trust.objects.create(name=DEMO_TRUST_NAME, slug=DEMO_TRUST_SLUG)
     ctx.trust = trust
-    ctx.primary = School(trust=trust, urn=PRIMARY_URN, name=PRIMARY_NAME, phase=Phase.PRIMARY)
+    # Phone numbers from Ofcom's range kept for drama (01632 960xxx), so none is anybody's.
+    ctx.primary = School(
+        trust=trust,
+        urn=PRIMARY_URN,
+        name=PRIMARY_NAME,
+        phase=Phase.PRIMARY,
+        address="Mill Lane\nRiverside",
+        postcode="RV1 4PS",
+        phone="01632 960123",
+    )
     ctx.secondary = School(
-        trust=trust, urn=SECONDARY_URN, name=SECONDARY_NAME, phase=Phase.SECONDARY
+        trust=trust,
+        urn=SECONDARY_URN,
+        name=SECONDARY_NAME,
+        phase=Phase.SECONDARY,
+        address="Academy Road\nRiverside",
+        postcode="RV2 7AC",
+        phone="01632 960456",
     )
     School.objects.bulk_create([ctx.primary, ctx.secondary])
     calendars_build(ctx)
