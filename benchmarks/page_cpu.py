@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # Django is imported once the settings are chosen
 
 
 def build_demo(var_dir: Path) -> None:
-    if (var_dir / "db.sqlite3").exists():
+    if (var_dir / "schoolwindow.sqlite3").exists():  # the demo's database: built already
         return
     subprocess.run(
         [sys.executable, "-m", "schoolwindow.cli", "demo", "--no-serve"],

@@ -16,7 +16,14 @@ from schoolwindow.people.models import (
     TeachingAssignment,
 )
 from tests.conftest import signed_in_client
-from tests.factories import GroupFactory, PupilFactory, UserFactory, guardian_of, staff_member
+from tests.factories import (
+    GroupFactory,
+    PupilFactory,
+    SchoolFactory,
+    UserFactory,
+    guardian_of,
+    staff_member,
+)
 from tests.pages.conftest import (
     RESTRICTED_EMAIL,
     RESTRICTED_PHONE,
@@ -95,6 +102,23 @@ def test_staff_profile_shows_record_groups_advocate_and_sibling(world: World) ->
 def test_a_sibling_is_linked_when_the_actor_may_see_them(world: World) -> None:
     html = world.client("trust_officer_with_access").get(url(world.ada)).content.decode()
     assert url(world.ben) in html
+
+
+def test_siblings_come_through_a_shared_home_or_parent_in_the_trust_and_on_roll(
+    world: World,
+) -> None:
+    home = Household.objects.create(trust=world.trust, name="The Kowalskis")
+    Pupil.objects.filter(pk=world.ada.pk).update(household=home)
+    same_home = PupilFactory(school=world.oakfield, household=home, legal_first_name="Hania")
+    left = PupilFactory(school=world.oakfield, household=home, legal_first_name="Olek")
+    Pupil.objects.filter(pk=left.pk).update(status="left")
+    elsewhere = PupilFactory(school=SchoolFactory(), legal_first_name="Zofia")
+    GuardianLink.objects.create(school=elsewhere.school, pupil=elsewhere, guardian=world.maria)
+    html = world.client("leader").get(url(world.ada)).content.decode()
+    assert url(same_home) in html  # at the leader's school: linked
+    assert "Ben Kowalski" in html  # through his mother, at Brookside
+    assert "Olek" not in html  # no longer on roll
+    assert "Zofia" not in html  # another trust
 
 
 def test_dsl_sees_the_reason_and_reading_it_is_audited(world: World) -> None:

@@ -172,6 +172,17 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/home.html", context)
 
 
+def has_confirmed_totp(user: User) -> bool:
+    """Whether the account page says two-step sign-in is on (it says so only to staff and
+    trust officers). django-otp's middleware has already loaded the device this session was
+    verified with, and kept it only if it is this user's and confirmed: no need to ask again."""
+    if not user.needs_two_factor:
+        return False
+    if isinstance(getattr(user, "otp_device", None), TOTPDevice):
+        return True
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
 @signed_in
 def account(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
@@ -181,7 +192,7 @@ def account(request: HttpRequest) -> HttpResponse:
         {
             "language_form": LanguageForm(initial={"language": translation.get_language()}),
             "password_form": PasswordChangeForm(user),
-            "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+            "has_totp": has_confirmed_totp(user),
         },
     )
 
@@ -203,7 +214,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         {
             "language_form": LanguageForm(initial={"language": translation.get_language()}),
             "password_form": form,
-            "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+            "has_totp": has_confirmed_totp(user),
         },
         status=400,
     )

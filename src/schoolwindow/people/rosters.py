@@ -148,6 +148,23 @@ def school_overview(*, actor: Actor, school_id: int) -> SchoolOverview:
     )
 
 
+# What a class list shows of each pupil: the name, the year and the tags of `pupil_tags`.
+CLASS_LIST_FIELDS = (
+    "legal_first_name",
+    "legal_last_name",
+    "preferred_first_name",
+    "preferred_last_name",
+    "year_group__name",
+    "disadvantaged",
+    "pupil_premium",
+    "send_status",
+    "eal",
+    "home_language",
+    "young_carer",
+    "looked_after",
+)
+
+
 @dataclass(frozen=True)
 class ClassMember:
     pupil: Pupil
@@ -178,6 +195,7 @@ def group_class_list(*, actor: Actor, group_id: int) -> ClassList:
             pk__in=Enrolment.objects.filter(group=group, active=True).values("pupil_id"),
         )
         .select_related("year_group")
+        .only(*CLASS_LIST_FIELDS)
         .prefetch_related(open_guardian_links_prefetch())
         .order_by("legal_last_name", "legal_first_name", "pk")
     )

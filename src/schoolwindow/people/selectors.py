@@ -125,10 +125,13 @@ def registration_prefetch() -> Prefetch[str, QuerySet[Enrolment], str]:
 
 
 def open_guardian_links_prefetch() -> Prefetch[str, QuerySet[GuardianLink], str]:
-    """Guardian links that staff may use to reach a family; the reason is never loaded."""
+    """Guardian links that staff may use to reach a family, with the guardian's language only
+    (what the class list shows of them); the reason is never loaded."""
     return Prefetch(
         "guardian_links",
-        queryset=contactable_links().select_related("guardian"),
+        queryset=contactable_links()
+        .select_related("guardian")
+        .only("pupil_id", "guardian__preferred_language"),
         to_attr="open_links",
     )
 
@@ -239,7 +242,7 @@ def pupil_list_options(*, actor: Actor, school_id: int | None = None) -> PupilLi
 def pupil_get(*, actor: Actor, pupil_id: int) -> Pupil:
     pupil = (
         pupils_visible(actor=actor)
-        .select_related("school", "school__trust", "year_group", "household")
+        .select_related("school", "year_group", "household")
         .filter(pk=pupil_id)
         .first()
     )
@@ -347,6 +350,7 @@ def pupil_groups(*, actor: Actor, pupil: Pupil) -> list[GroupEntry]:
     enrolments = list(
         Enrolment.objects.filter(pupil=pupil, active=True, group__active=True)
         .select_related("group")
+        .only("group__name", "group__kind", "group__subject")
         .order_by("group__kind", "group__name")
     )
     teachers: dict[int, list[str]] = {}
@@ -354,6 +358,7 @@ def pupil_groups(*, actor: Actor, pupil: Pupil) -> list[GroupEntry]:
     for assignment in (
         TeachingAssignment.objects.filter(group_id__in=[e.group_id for e in enrolments])
         .select_related("staff")
+        .only("group_id", "staff__title", "staff__first_name", "staff__last_name")
         .order_by("-primary", "staff__last_name")
     ):
         teachers.setdefault(assignment.group_id, []).append(assignment.staff.display_name)
@@ -380,19 +385,30 @@ def pupil_groups(*, actor: Actor, pupil: Pupil) -> list[GroupEntry]:
 
 def pupil_siblings(*, actor: Actor, pupil: Pupil, guardian_ids: list[int]) -> list[SiblingEntry]:
     """Pupils of the same trust who share a home or a parent or carer with this one."""
-    related = Q(guardian_links__guardian_id__in=guardian_ids) if guardian_ids else Q(pk__in=[])
+    # Each way in starts from an index (the guardians' links, the household), so the query
+    # reads a handful of rows rather than every pupil of the trust joined with their links.
+    related = Q(pk__in=[])
+    if guardian_ids:
+        related |= Q(
+            pk__in=GuardianLink.objects.filter(guardian_id__in=guardian_ids).values("pupil_id")
+        )
     if pupil.household_id is not None:
         related |= Q(household_id=pupil.household_id)
     siblings = (
-        Pupil.objects.filter(
-            pk__in=Pupil.objects.filter(related, school__trust_id=pupil.school.trust_id)
-            .exclude(pk=pupil.pk)
-            .values("pk"),
-            status=PupilStatus.ACTIVE,
-        )
-        .select_related("school", "year_group")
+        Pupil.objects.filter(related, school__trust_id=pupil.school.trust_id)
+        .filter(status=PupilStatus.ACTIVE)
+        .exclude(pk=pupil.pk)
         .annotate(
             visible=Exists(Pupil.objects.filter(policy_for(Pupil).scope(actor), pk=OuterRef("pk")))
+        )
+        .select_related("school", "year_group")
+        .only(
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_first_name",
+            "preferred_last_name",
+            "school__name",
+            "year_group__name",
         )
         .order_by("date_of_birth", "legal_first_name")
     )
@@ -449,6 +465,7 @@ def staff_profile(*, actor: Actor, pupil: Pupil) -> PupilProfile:
         assignment.staff.display_name
         for assignment in AdvocateAssignment.objects.filter(pupil=pupil, ended__isnull=True)
         .select_related("staff")
+        .only("staff__title", "staff__first_name", "staff__last_name")
         .order_by("started")
     ]
     # Siblings through a restricted guardian are left out: that link is the DSL's business.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html_join
+from django.template.defaultfilters import date, floatformat
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from schoolwindow.core.capabilities import WATCHLIST_IN_MENU
 from schoolwindow.core.permissions import Actor
@@ -42,3 +44,46 @@ def assign_options(row: WatchRow) -> SafeString:
 @register.filter
 def timeline_chart(timeline: Timeline) -> SafeString:
     return charts.timeline_svg(timeline.weeks, title_id=f"timeline-title-{timeline.pupil_id}")
+
+
+WEEK_ROW = (
+    '<tr><th scope="row">{}</th><td class="num">{}</td><td class="num">{}</td>'
+    '<td class="num">{}/{}</td><td class="num">{}</td><td class="num">{}{}</td>'
+    '<td class="num">{}</td></tr>'
+)
+
+
+def week_attendance(week: charts.TimelineWeek) -> str:
+    if week.attendance is None:
+        return "—"
+    return f"{floatformat(week.attendance, 0)}% ({week.present}/{week.possible})"
+
+
+def week_late(week: charts.TimelineWeek) -> str:
+    if not week.late:
+        return ""
+    return " ({})".format(gettext("%(n)s late") % {"n": week.late})
+
+
+@register.filter
+def timeline_rows(timeline: Timeline) -> SafeString:
+    """The table's rows, one per week: drawn here, not by a template loop, because a term has
+    a dozen weeks of seven cells each. Counts are whole numbers below a thousand, which
+    Django's localisation would leave as they are (no thousands separator is set)."""
+    return SafeString(
+        "".join(
+            format_html(
+                WEEK_ROW,
+                date(week.start, "D j M"),
+                week.school_days,
+                week_attendance(week),
+                week.online_days,
+                week.expected_days,
+                week.logins,
+                week.handed_in,
+                week_late(week),
+                week.missing,
+            )
+            for week in timeline.weeks
+        )
+    )
