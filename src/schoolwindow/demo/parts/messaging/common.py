@@ -18,8 +18,10 @@ from schoolwindow.messaging.models import DeliveryStatus, MessagingSettings
 from schoolwindow.messaging.translation.phrasebook import PHRASEBOOK_LANGUAGES
 from schoolwindow.people.models import Channel, Guardian
 
-MORNING = dt.time(8, 0)  # the demo stands here on DEMO_TODAY
-WINDOW_DAYS = 36  # calendar days of messaging before DEMO_TODAY (back to Friday 16 October)
+MORNING = dt.time(8, 0)  # the demo stands here on its today
+# Calendar days of messaging before the weekend after the data's last school day (five weeks
+# and a weekend: from Sunday 18 October for data ending on Friday 20 November).
+WINDOW_DAYS = 36
 # Languages a family can reply in and have the phrasebook translate for staff.
 REPLY_LANGUAGES = frozenset({"en", *PHRASEBOOK_LANGUAGES})
 # How likely a family is to open a message, by how it reached them (a note from a teacher, and
@@ -64,7 +66,7 @@ PRAISE_KEYS = (
     "praise.star_of_the_week",
 )
 PRIMARY_PRAISE_KEYS = (*PRAISE_KEYS, "praise.reading")
-VIDEO_LINK = "https://video.example.org/riverside-academy/head-weekly/2026-11-20"
+VIDEO_LINK = "https://video.example.org/riverside-academy/head-weekly/{day:%Y-%m-%d}"
 SMS_FAILURE = "Provider error 30005: unknown destination handset (number not in service)"
 EMAIL_BOUNCE = "550 5.1.1 Recipient address rejected: User unknown in virtual mailbox table"
 MAILBOX_FULL = "552 5.2.2 Mailbox full: the recipient's mailbox is over its quota"
