@@ -79,4 +79,6 @@ def test_a_part_keeps_its_own_state_on_the_context_by_class() -> None:
     kept = Kept()
     ctx.put(kept)
     assert ctx.get(Kept) is kept
-    assert ctx.rng.random() == DemoContext(say=print, calendar=calendar).rng.random()  # one seed, every build
+    assert (
+        ctx.rng.random() == DemoContext(say=print, calendar=calendar).rng.random()
+    )  # one seed, every build
