@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from schoolwindow.core.db import database_analyze
-from schoolwindow.demo.calendars import DemoCalendar
+from schoolwindow.demo.calendars import DemoCalendar, clock_at
 from schoolwindow.demo.context import DemoContext
 from schoolwindow.demo.logins import (
     DEMO_PASSWORD,
@@ -100,7 +100,10 @@ def demo_context_build(
         scale=scale,
         password_hash=make_password(DEMO_PASSWORD),
     )
-    for part in demo_parts():
-        if history or not part.history:
-            part.build(ctx)
+    # Whatever the parts write through Django is stamped at the demo's morning (auto_now
+    # fields, services that read the clock), not at the hour the build happens to run.
+    with clock_at(ctx.calendar.morning):
+        for part in demo_parts():
+            if history or not part.history:
+                part.build(ctx)
     return ctx

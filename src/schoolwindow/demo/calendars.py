@@ -15,7 +15,12 @@ inside a term when pupils are not expected in school.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from unittest import mock
+
+from django.utils import timezone
 
 from schoolwindow.schools.models import ClosureKind
 
@@ -186,6 +191,11 @@ class DemoCalendar:
         object.__setattr__(self, "next_year", year_calendar(first + 1))
 
     @property
+    def morning(self) -> dt.datetime:
+        """8 a.m. on today, in the site's time zone: where the demo stands."""
+        return timezone.make_aware(dt.datetime.combine(self.today, dt.time(8)))
+
+    @property
     def years(self) -> tuple[YearCalendar, YearCalendar, YearCalendar]:
         return self.last_year, self.this_year, self.next_year
 
@@ -207,7 +217,19 @@ class DemoCalendar:
         """The last school day before today in either school (their INSET days differ)."""
         return max(self.last_school_day(phase) for phase in PHASES)
 
+    def in_term(self, day: dt.date) -> bool:
+        return any(term.start <= day <= term.end for year in self.years for term in year.terms)
+
     def shifted(self, template: dt.date) -> dt.date:
         """A date written for the history that starts in September 2025, moved to the same day
         of the month in the history being built (2025/26 → last year, 2026/27 → this year)."""
         return template.replace(year=template.year + self.history_start.year - 2025)
+
+
+@contextmanager
+def clock_at(moment: dt.datetime) -> Iterator[None]:
+    """Run the services inside as if it were `moment`: they all read django.utils.timezone.now
+    (as does every auto_now field), so what they write carries the demo's time."""
+    utc = moment.astimezone(dt.UTC)
+    with mock.patch.object(timezone, "now", new=lambda: utc):
+        yield

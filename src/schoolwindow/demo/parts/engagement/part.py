@@ -37,6 +37,7 @@ import time
 
 from django.db import connection
 
+from schoolwindow.demo.calendars import clock_at
 from schoolwindow.demo.context import DemoContext
 from schoolwindow.demo.parts import DemoPart
 from schoolwindow.demo.parts.engagement.common import FACTS_CHUNK_DAYS, HistoryCounts, RowWriter
@@ -99,7 +100,8 @@ class HistoryBuilder(HistoryHomework):
             f"pieces, {self.counts.submissions:,} hand-ins; messages home: "
             f"{self.counts.messages:,} ({time.perf_counter() - started:.1f} s)"
         )
-        self.facts_and_flags()
+        with clock_at(self.now):  # what the engagement app stamps (a model's training time)
+            self.facts_and_flags()
         return self.counts
 
     # ------------------------------------------------------------------- facts and flags

@@ -78,11 +78,12 @@ class Announcements(Unreachable):
             at=self.when(secondary, 1, "15:20"),
             video_link=VIDEO_LINK.format(day=self.day(secondary, 1)),
         )
-        # Scheduled: a reminder to the same form, to go out on Wednesday morning.
-        if tutor_group is not None:
-            today = self.demo.today
-            wednesday = today + dt.timedelta(days=(2 - today.weekday()) % 7 or 7)
-            trip = wednesday + dt.timedelta(days=7)
+        # Scheduled: a reminder to the same form, to go out on Wednesday morning (in term time:
+        # no trip is planned for the holidays).
+        today = self.demo.today
+        wednesday = today + dt.timedelta(days=(2 - today.weekday()) % 7 or 7)
+        trip = wednesday + dt.timedelta(days=7)
+        if tutor_group is not None and self.demo.calendar.in_term(trip):
             self.broadcast(
                 self.teacher,
                 subject=f"{self.group_names.get(tutor_group, 'Our form')}: Globe trip slips",

@@ -11,7 +11,6 @@ from unittest import mock
 
 from django.db import connection
 from django.db.models import Field, Model
-from django.utils import timezone
 
 from schoolwindow.messaging.delivery import quiet
 from schoolwindow.messaging.models import DeliveryStatus, MessagingSettings
@@ -162,15 +161,6 @@ class MessagingCounts:
     broadcast_copies: int = 0
     nudges: int = 0
     letters_waiting: int = 0
-
-
-@contextmanager
-def clock_at(moment: dt.datetime) -> Iterator[None]:
-    """Run the services inside as if it were `moment`: they all read django.utils.timezone.now
-    (as does every auto_now field), so what they write carries the demo's time."""
-    utc = moment.astimezone(dt.UTC)
-    with mock.patch.object(timezone, "now", new=lambda: utc):
-        yield
 
 
 @contextmanager

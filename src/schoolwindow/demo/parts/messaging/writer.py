@@ -13,6 +13,7 @@ from django.conf import settings
 
 from schoolwindow.core.models import User
 from schoolwindow.core.permissions import Actor
+from schoolwindow.demo.calendars import clock_at
 from schoolwindow.demo.context import DemoContext
 from schoolwindow.demo.logins import LOGIN_USERNAMES
 from schoolwindow.demo.parts.messaging.common import (
@@ -22,7 +23,6 @@ from schoolwindow.demo.parts.messaging.common import (
     UNREAD,
     WINDOW_DAYS,
     MessagingCounts,
-    clock_at,
 )
 from schoolwindow.messaging.conversations.services import (
     contact_log_record,
