@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schoolwindow.core.models import AccountKind, User
 from schoolwindow.demo.builder import DEMO_PASSWORD, DEMO_TRUST_SLUG, demo_build
-from schoolwindow.demo.calendars import YEARS
+from schoolwindow.demo.calendars import DemoCalendar
 from schoolwindow.demo.identifiers import upn, upn_check_letter, upn_is_valid
 from schoolwindow.demo.logins import LOGIN_USERNAMES, demo_logins_text, totp_code
 from schoolwindow.engagement.models import (
@@ -94,6 +94,9 @@ ALL_MODELS: tuple[type[Model], ...] = (
 )
 
 
+TODAY = dt.date(2026, 11, 23)  # the dates below are this day's (2026/27)
+
+
 def row_counts() -> dict[str, int]:
     return {model.__name__: model._default_manager.count() for model in ALL_MODELS}
 
@@ -107,7 +110,7 @@ def year_ordinal_for(born: dt.date) -> int:
 def test_the_demo_trust_is_believable_and_every_role_can_sign_in() -> None:
     # The roster at full size; the engagement history is tested in test_history.py.
     out = io.StringIO()
-    result = demo_build(stdout=out, history=False)
+    result = demo_build(stdout=out, history=False, today=TODAY)
 
     assert result.created
     progress = out.getvalue()
@@ -128,7 +131,11 @@ def test_the_demo_trust_is_believable_and_every_role_can_sign_in() -> None:
 
     # Calendars: last year and this year, three terms each, closures on weekdays in term.
     for school in (primary, secondary):
-        assert set(school.academic_years.values_list("name", flat=True)) == {"2025/26", "2026/27"}
+        assert set(school.academic_years.values_list("name", flat=True)) == {
+            "2025/26",
+            "2026/27",
+            "2027/28",
+        }
         current = school.academic_years.get(name="2026/27")
         assert [(t.name, t.start, t.end) for t in current.terms.order_by("start")] == [
             ("Autumn", dt.date(2026, 9, 2), dt.date(2026, 12, 18)),
@@ -139,7 +146,7 @@ def test_the_demo_trust_is_believable_and_every_role_can_sign_in() -> None:
         for closure in school.closures.all():
             assert closure.date.weekday() < 5
             assert any(term.start <= closure.date <= term.end for term in terms)
-        for year in YEARS:
+        for year in DemoCalendar(TODAY).years:
             insets = school.closures.filter(
                 kind=ClosureKind.INSET, date__range=(year.start, year.end)
             )

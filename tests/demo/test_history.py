@@ -20,7 +20,6 @@ from django.utils import timezone
 from schoolwindow.core.models import User
 from schoolwindow.core.permissions import Actor
 from schoolwindow.demo.builder import demo_build
-from schoolwindow.demo.calendars import DEMO_TODAY, HISTORY_START
 from schoolwindow.demo.logins import LOGIN_USERNAMES, DemoResult
 from schoolwindow.demo.parts.engagement.scripts import SCRIPTED_PUPILS
 from schoolwindow.engagement import codes
@@ -59,6 +58,10 @@ from tests.conftest import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
+# The module's demo is built on this Monday (the pages it renders read the real clock; the
+# dates of demos built on other days are checked in test_clock.py).
+DEMO_TODAY = dt.date(2026, 11, 23)
+HISTORY_START = dt.date(2025, 9, 1)
 THIS_YEAR = dt.date(2026, 9, 1)
 SUNDAY_BEFORE = DEMO_TODAY - dt.timedelta(days=1)  # the history runs to Friday 20 Nov
 ABSENT = ("authorised", "unauthorised")
@@ -73,7 +76,7 @@ def built(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, o
         try:
             out = io.StringIO()
             started = time.perf_counter()
-            result = demo_build(stdout=out, scale=0.1)
+            result = demo_build(stdout=out, scale=0.1, today=DEMO_TODAY)
             seconds = time.perf_counter() - started
             print(f"\ndemo build at scale 0.1 with its history: {seconds:.1f} s")
             yield {"result": result, "log": out.getvalue(), "seconds": seconds}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 from importlib import import_module
 from pathlib import Path
 
 import pytest
 
 import schoolwindow.demo
+from schoolwindow.demo.calendars import DemoCalendar
 from schoolwindow.demo.context import DemoContext
 from schoolwindow.demo.parts import DEMO_PARTS, DemoPart, demo_parts
 
@@ -72,8 +74,11 @@ def test_a_part_keeps_its_own_state_on_the_context_by_class() -> None:
     class Kept:
         pass
 
-    ctx = DemoContext(say=lambda message: None)
+    calendar = DemoCalendar(dt.date(2026, 11, 23))
+    ctx = DemoContext(say=lambda message: None, calendar=calendar)
     kept = Kept()
     ctx.put(kept)
     assert ctx.get(Kept) is kept
-    assert ctx.rng.random() == DemoContext(say=print).rng.random()  # one seed, every build
+    assert (
+        ctx.rng.random() == DemoContext(say=print, calendar=calendar).rng.random()
+    )  # one seed, every build

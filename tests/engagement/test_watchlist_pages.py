@@ -193,7 +193,8 @@ def test_the_list_shows_reasons_trend_contact_and_assignee(world: World) -> None
         "No log-in or online work since Wed 4 Nov — 6 school days; usually online 4 days a week"
         in html
     )
-    assert 'role="img"' in html and "Attendance: 100%, 95%, —, 80%, 60%, 50%" in html
+    assert 'role="img"' in html and "Attendance: 100%, 95%, no school, 80%, 60%, 50%" in html
+    assert "Days online: 5/5, 4/5, no school, 2/5, 0/5, 0/5." in html
     read_on = TODAY - dt.timedelta(days=2)
     assert f"Read a message, {read_on:%a} {read_on.day} {read_on:%b}" in html
     assert world.staff["pastoral"].display_name in html

@@ -7,20 +7,28 @@ It runs the parts listed in demo/parts/__init__.py, in order, in one transaction
 written with bulk_create in dependency order; every account shares one password hash, computed
 once, because argon2 is slow on purpose), then a year and a term of engagement history
 (attendance, online activity, homework, messages home), the daily facts, risk models and flags
-for the demo's "today", `calendars.DEMO_TODAY`, and then the last weeks' messaging with families
+for the demo's "today", and then the last weeks' messaging with families
 (conversations, contact log, positive notes, announcements, weekly summaries).
+
+The demo's "today" is the day it is built (the real local date) unless `today` is given: the
+calendars are placed around it (demo/calendars.py) and every part reads `ctx.today`, so the pages,
+which read the real clock, never contradict the data. Tests pass `today` to build the demo on a
+weekday, a Saturday or in the summer holiday.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from typing import TextIO
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from schoolwindow.core.db import database_analyze
+from schoolwindow.demo.calendars import DemoCalendar, clock_at
 from schoolwindow.demo.context import DemoContext
 from schoolwindow.demo.logins import (
     DEMO_PASSWORD,
@@ -44,7 +52,11 @@ __all__ = [
 
 
 def demo_build(
-    *, stdout: TextIO | None = None, scale: float = 1.0, history: bool = True
+    *,
+    stdout: TextIO | None = None,
+    scale: float = 1.0,
+    history: bool = True,
+    today: dt.date | None = None,
 ) -> DemoResult:
     """Build the demo trust unless it exists; return its log-ins either way.
 
@@ -64,7 +76,7 @@ def demo_build(
         say(f"{DEMO_TRUST_NAME} is already here: nothing to build.")
         return demo_result(trust, created=False, seconds=time.perf_counter() - started)
     with transaction.atomic():
-        trust = demo_context_build(scale=scale, say=say, history=history).trust
+        trust = demo_context_build(scale=scale, say=say, history=history, today=today).trust
     database_analyze()
     seconds = time.perf_counter() - started
     say(f"Built in {seconds:.1f} s.")
@@ -72,7 +84,11 @@ def demo_build(
 
 
 def demo_context_build(
-    *, scale: float = 1.0, say: Callable[[str], None] | None = None, history: bool = True
+    *,
+    scale: float = 1.0,
+    say: Callable[[str], None] | None = None,
+    history: bool = True,
+    today: dt.date | None = None,
 ) -> DemoContext:
     """Run the demo's parts, in order, on a new context; return it (inside the caller's
     transaction: demo_build's)."""
@@ -80,10 +96,14 @@ def demo_context_build(
         raise ValueError("scale must be positive")
     ctx = DemoContext(
         say=say or (lambda message: None),
+        calendar=DemoCalendar(today or timezone.localdate()),
         scale=scale,
         password_hash=make_password(DEMO_PASSWORD),
     )
-    for part in demo_parts():
-        if history or not part.history:
-            part.build(ctx)
+    # Whatever the parts write through Django is stamped at the demo's morning (auto_now
+    # fields, services that read the clock), not at the hour the build happens to run.
+    with clock_at(ctx.calendar.morning):
+        for part in demo_parts():
+            if history or not part.history:
+                part.build(ctx)
     return ctx

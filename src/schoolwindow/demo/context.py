@@ -24,7 +24,7 @@ from typing import TypeVar
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schoolwindow.core.models import User
-from schoolwindow.demo.calendars import DEMO_TODAY
+from schoolwindow.demo.calendars import DemoCalendar
 from schoolwindow.demo.names import BRITISH, Community
 from schoolwindow.people.models import (
     AdvocateAssignment,
@@ -96,9 +96,9 @@ class DemoContext:
     """The demo being built. Fields without a default are set by the roster's parts."""
 
     say: Callable[[str], None]  # progress, one line at a time
+    calendar: DemoCalendar  # the demo's one clock: its today and the years around it
     scale: float = 1.0  # tests shrink the number of pupils; staff and groups stay whole
     password_hash: str = ""  # every demo account's, computed once (argon2 is slow on purpose)
-    today: dt.date = DEMO_TODAY  # the demo stands at 8 a.m. on this day
     rng: random.Random = field(default_factory=lambda: random.Random(SEED))
 
     # roster.schools
@@ -119,6 +119,11 @@ class DemoContext:
     # part name → what it counted (HistoryCounts, MessagingCounts, …), for tests and benchmarks
     counts: dict[str, object] = field(default_factory=dict)
     kept: dict[type, object] = field(default_factory=dict)
+
+    @property
+    def today(self) -> dt.date:
+        """The demo stands at 8 a.m. on this day, before the registers are taken."""
+        return self.calendar.today
 
     @property
     def schools(self) -> tuple[School, School]:

@@ -56,10 +56,22 @@ def online_pct(online: int | None, days: int) -> float | None:
 
 
 def sparkline_description(trend: Mapping[str, Any]) -> str:
-    attendance = ", ".join(percent_text(v) for v in trend.get("attendance", []))
+    """The chart's text alternative: a week without school days says so (the chart leaves a
+    gap there, it does not fall to zero)."""
+    days = list(trend.get("school_days") or [])
+    no_school = _("no school")
+
+    def closed(i: int) -> bool:
+        return i < len(days) and not days[i]
+
+    attendance = ", ".join(
+        no_school if closed(i) else percent_text(v)
+        for i, v in enumerate(trend.get("attendance") or [])
+    )
     online = ", ".join(
-        "—" if value is None else f"{value}/{days}"
-        for value, days in zip(trend.get("online", []), trend.get("school_days", []), strict=False)
+        no_school if closed(i) else "—" if value is None else f"{value}/{days[i]}"
+        for i, value in enumerate(trend.get("online") or [])
+        if i < len(days)
     )
     return _(
         "Last six weeks, oldest first. Attendance: %(attendance)s. Days online: %(online)s."
@@ -103,6 +115,10 @@ def sparkline_svg(trend: Mapping[str, Any], *, width: int = 120, height: int = 3
         parts.append(
             f'<polyline points="{segment}" fill="none" stroke="{ATTENDANCE}" stroke-width="2"/>'
         )
+    for segment in polyline_segments(online_points) + polyline_segments(att_points):
+        if " " not in segment:  # a week alone between gaps: a line of one point draws nothing
+            x, y_ = segment.split(",")
+            parts.append(f'<circle cx="{x}" cy="{y_}" r="1.5" fill="{GRID}"/>')
     last = next((p for p in reversed(att_points) if p is not None), None)
     if last is not None:
         parts.append(

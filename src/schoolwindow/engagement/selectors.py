@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -44,6 +44,7 @@ from schoolwindow.engagement.models import (
     FlagEventKind,
     FlagOutcome,
     FlagStatus,
+    PupilDay,
     RuleSetting,
 )
 from schoolwindow.engagement.rules import (
@@ -710,6 +711,20 @@ class WatchlistOptions:
     groups: list[tuple[int, str]]
 
 
+def latest_data_day(*, school_ids: Iterable[int]) -> dt.date | None:
+    """The last school day these schools' daily facts reach: what the pages' figures are "as of".
+
+    Pages say it next to their figures, so that on a Saturday, in a holiday, or when the data
+    stopped coming, nobody reads Friday's (or July's) figures as today's."""
+    ids = list(school_ids)
+    if not ids:
+        return None
+    day: dt.date | None = PupilDay.objects.filter(school_id__in=ids).aggregate(last=Max("date"))[
+        "last"
+    ]
+    return day
+
+
 def watchlist_options(*, actor: Actor, school_id: int | None) -> WatchlistOptions:
     """Filter choices: the actor's schools, their year groups, and the classes they may use —
     every registration class for whole-school roles, otherwise the groups they teach."""
@@ -795,12 +810,19 @@ class Timeline:
 
 
 def timeline_weeks(series: Sequence[Any]) -> list[charts.TimelineWeek]:
+    """Every week from the first with data to the last with data. A week between them with no
+    school days (half-term) is kept, empty, so that the chart draws a gap and the table says
+    "no school"; weeks after the data ends are not drawn at all."""
     buckets: dict[dt.date, list[Any]] = {}
     for day in series:
         buckets.setdefault(day.date - dt.timedelta(days=day.date.weekday()), []).append(day)
+    if not buckets:
+        return []
     weeks = []
-    for start in sorted(buckets):
-        days = buckets[start]
+    start, last = min(buckets), max(buckets)
+    starts = [start + dt.timedelta(weeks=n) for n in range((last - start).days // 7 + 1)]
+    for start in starts:
+        days = buckets.get(start, [])
         expected = [d for d in days if not excused(d)]
         weeks.append(
             charts.TimelineWeek(
@@ -836,10 +858,14 @@ def pupil_timeline_get(
     )
     if term is None:
         return None
-    end = min(today - dt.timedelta(days=1), term.end)
     series = pupil_day_series(
-        school_id=pupil.school_id, pupil_ids=[pupil.pk], start=term.start, end=end
+        school_id=pupil.school_id,
+        pupil_ids=[pupil.pk],
+        start=term.start,
+        end=min(today - dt.timedelta(days=1), term.end),
     )[pupil.pk]
+    # "Up to" is the data's last day (a Friday on a Saturday, July in the summer), not yesterday.
+    end = series[-1].date if series else term.start
     weeks = timeline_weeks(series)
     flag = None
     if can_use_watchlist(actor):

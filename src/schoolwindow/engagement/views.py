@@ -88,6 +88,11 @@ def watchlist(request: HttpRequest) -> HttpResponse:
         "filtered": filters != selectors.WatchlistFilters(school_id=filters.school_id)
         or filters.school_id is not None,
         "can_change_rules": selectors.can_change_rules(actor),
+        "latest_data": selectors.latest_data_day(
+            school_ids=[options.school_id]
+            if options.school_id is not None
+            else [pk for pk, _name in options.schools]
+        ),
     }
     template = "engagement/watchlist.html"
     if wants_fragment(request):

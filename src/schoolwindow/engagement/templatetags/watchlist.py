@@ -53,6 +53,27 @@ WEEK_ROW = (
 )
 
 
+NO_SCHOOL_ROW = '<tr><th scope="row">{}</th><td class="num">0</td><td colspan="5">{}</td></tr>'
+
+
+def week_row(week: charts.TimelineWeek) -> str:
+    if not week.school_days:
+        # A week without school is a gap in the chart and says so here, not a week of zeros.
+        return format_html(NO_SCHOOL_ROW, date(week.start, "D j M"), gettext("No school"))
+    return format_html(
+        WEEK_ROW,
+        date(week.start, "D j M"),
+        week.school_days,
+        week_attendance(week),
+        week.online_days,
+        week.expected_days,
+        week.logins,
+        week.handed_in,
+        week_late(week),
+        week.missing,
+    )
+
+
 def week_attendance(week: charts.TimelineWeek) -> str:
     if week.attendance is None:
         return "—"
@@ -70,20 +91,4 @@ def timeline_rows(timeline: Timeline) -> SafeString:
     """The table's rows, one per week: drawn here, not by a template loop, because a term has
     a dozen weeks of seven cells each. Counts are whole numbers below a thousand, which
     Django's localisation would leave as they are (no thousands separator is set)."""
-    return SafeString(
-        "".join(
-            format_html(
-                WEEK_ROW,
-                date(week.start, "D j M"),
-                week.school_days,
-                week_attendance(week),
-                week.online_days,
-                week.expected_days,
-                week.logins,
-                week.handed_in,
-                week_late(week),
-                week.missing,
-            )
-            for week in timeline.weeks
-        )
-    )
+    return SafeString("".join(week_row(week) for week in timeline.weeks))

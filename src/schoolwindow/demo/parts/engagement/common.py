@@ -21,7 +21,6 @@ from schoolwindow.people.models import Guardian, Pupil
 from schoolwindow.schools.models import School
 
 HISTORY_SEED = 20250901
-THIS_YEAR_START = dt.date(2026, 9, 1)
 SOURCE = "Riverside Online"  # the demo's learning platform
 CHUNK = 20_000  # rows per INSERT batch
 FACTS_CHUNK_DAYS = 10  # school days per pupil_days_recompute call
@@ -37,13 +36,14 @@ IN_SCHOOL = frozenset("/\\LBKPVW")  # present or at an approved activity elsewhe
 SEASON = {9: 0.8, 10: 1.0, 11: 1.1, 12: 1.35, 1: 1.3, 2: 1.2, 3: 1.05, 4: 0.9, 5: 0.85,
           6: 0.85, 7: 1.0, 8: 1.0}  # fmt: skip
 
-# Days of religious observance in term time, and the communities that mark them (code R).
+# Days of religious observance in term time, and the communities that mark them (code R), in
+# the history that starts in September 2025 (DemoCalendar.shifted moves them to the one built).
 OBSERVANCE: tuple[tuple[dt.date, frozenset[str], float], ...] = (
     (dt.date(2025, 10, 20), frozenset({"punjabi"}), 0.3),  # Diwali, Bandi Chhor Divas
     (dt.date(2026, 3, 20), frozenset({"pakistani", "bangladeshi", "arabic", "somali"}), 0.8),
     (dt.date(2026, 4, 14), frozenset({"punjabi"}), 0.5),  # Vaisakhi
 )
-WORK_EXPERIENCE = (dt.date(2026, 6, 29), dt.date(2026, 7, 3))  # Year 10 in 2025/26
+WORK_EXPERIENCE = (dt.date(2026, 6, 29), dt.date(2026, 7, 3))  # Year 10, last year
 
 
 def sigmoid(x: float) -> float:
@@ -105,7 +105,7 @@ class Days:
 
     school: School
     dates: list[dt.date]
-    this_year: int  # index of the first school day of 2026/27
+    this_year: int  # index of the first school day of the data's year
     db: list[Any] = field(default_factory=list)  # dates as the database wants them
     weekday: list[int] = field(default_factory=list)
     season: list[float] = field(default_factory=list)

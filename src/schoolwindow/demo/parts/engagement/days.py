@@ -49,14 +49,15 @@ class HistoryDays(HistoryScripts):
         pupil_id = p.pupil_id
         categories = self.categories
         community = p.child.family.community.key if p.child.family else ""
+        shifted = self.demo.calendar.shifted
         observance = {
-            days.index[day]: chance
+            days.index[shifted(day)]: chance
             for day, communities, chance in OBSERVANCE
-            if community in communities and day in days.index
+            if community in communities and shifted(day) in days.index
         }
         work_experience = {
             i for i, day in enumerate(days.dates)
-            if WORK_EXPERIENCE[0] <= day <= WORK_EXPERIENCE[1]
+            if shifted(WORK_EXPERIENCE[0]) <= day <= shifted(WORK_EXPERIENCE[1])
         }  # fmt: skip
         alternative_day = 2  # Wednesdays
         mark = marks.rows.append

@@ -7,7 +7,6 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 
-from schoolwindow.demo.calendars import DEMO_TODAY
 from schoolwindow.demo.parts.engagement.common import (
     COMPLETED,
     LAUNCHED,
@@ -99,6 +98,7 @@ class HistoryHomework(HistoryDays):
             school = group.school
             days = self.days[school.pk]
             topics = TOPICS[subject]
+            today = self.demo.today
             week = 0
             for s, day in enumerate(days.dates):
                 if days.weekday[s] != weekday:
@@ -107,15 +107,15 @@ class HistoryHomework(HistoryDays):
                 later = range(s + 1, len(days.dates))
                 j = next((k for k in later if days.dates[k] >= due_on), None)
                 if j is None:
-                    if due_on >= DEMO_TODAY:  # due after the demo's today
-                        j, due_date = days.last + 1 + (due_on - DEMO_TODAY).days, due_on
+                    if due_on >= today:  # due after the demo's today
+                        j, due_date = days.last + 1 + (due_on - today).days, due_on
                     else:
                         continue
                 else:
                     due_date = days.dates[j]
                     if (due_date - day).days > 10:
                         continue  # no homework over the holidays
-                    if due_date >= DEMO_TODAY:
+                    if due_date >= today:
                         j = days.last + 1
                 back = 0 if s >= days.this_year else 1
                 pupils = [

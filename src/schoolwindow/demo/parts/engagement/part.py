@@ -1,8 +1,8 @@
 """The demo's engagement history: a year and a term of signals, deterministic and quick.
 
-For both schools and every school day from 1 September 2025 to the school day before
-`DEMO_TODAY` (the demo stands at 8 a.m. on Monday 23 November 2026, before the registers), this
-writes what a school's systems would have sent School Window:
+For both schools and every school day from 1 September of last year to the last school day before
+the demo's today (`ctx.today`: the demo stands at 8 a.m. on the day it is built, before the
+registers; demo/calendars.py), this writes what a school's systems would have sent School Window:
 
 - attendance marks, morning and afternoon, with DfE 2024 register codes (engagement.codes);
 - learning-platform activity of secondary pupils: log-ins, online lessons, activities opened and
@@ -10,12 +10,12 @@ writes what a school's systems would have sent School Window:
 - homework set weekly per teaching group (per class in the primary) and what became of it;
 - messages to home and whether they were delivered, read and answered.
 
-Then it builds the daily facts (engagement.facts), trains each school's risk model on 2025/26
-(engagement.risk) and evaluates the flags for the morning of DEMO_TODAY (engagement.flags), as
+Then it builds the daily facts (engagement.facts), trains each school's risk model on last year
+(engagement.risk) and evaluates the flags for the morning of the demo's today (engagement.flags), as
 the worker's morning run would; each step only if that module is there.
 
 Only pupils on roll now have a history; last year they were a year younger, so this year's
-Reception and Year 7 start in September 2026 and last year's leavers are not here.
+Reception and Year 7 start this September and last year's leavers are not here.
 
 Each pupil has a few traits (how often they are off, how much of it is unauthorised, how often
 they log in, how reliably they hand work in, how their family reads messages), drawn from one
@@ -37,7 +37,7 @@ import time
 
 from django.db import connection
 
-from schoolwindow.demo.calendars import DEMO_TODAY
+from schoolwindow.demo.calendars import clock_at
 from schoolwindow.demo.context import DemoContext
 from schoolwindow.demo.parts import DemoPart
 from schoolwindow.demo.parts.engagement.common import FACTS_CHUNK_DAYS, HistoryCounts, RowWriter
@@ -100,13 +100,14 @@ class HistoryBuilder(HistoryHomework):
             f"pieces, {self.counts.submissions:,} hand-ins; messages home: "
             f"{self.counts.messages:,} ({time.perf_counter() - started:.1f} s)"
         )
-        self.facts_and_flags()
+        with clock_at(self.now):  # what the engagement app stamps (a model's training time)
+            self.facts_and_flags()
         return self.counts
 
     # ------------------------------------------------------------------- facts and flags
 
     def risk_models_train(self) -> None:
-        """Each school's learned risk score, trained on last year (2025/26), as a school would
+        """Each school's learned risk score, trained on last year, as a school would
         on its first day with School Window; a scaled-down demo may have too little history."""
         # Imported here, not at the top, so the demo still builds where engagement.risk is
         # not there (a trimmed install, an app being written): the history is kept without it.
@@ -131,12 +132,13 @@ class HistoryBuilder(HistoryHomework):
             trained.append(f"{days.school.name} ROC-AUC {auc}")
         if trained:
             self.say(
-                f"  risk models trained on 2025/26: {'; '.join(trained)} "
+                f"  risk models trained on {self.demo.calendar.last_year.name}: "
+                f"{'; '.join(trained)} "
                 f"({time.perf_counter() - started:.1f} s)"
             )
 
     def facts_and_flags(self) -> None:
-        """Daily facts for every school day of the history, then the flags for DEMO_TODAY's
+        """Daily facts for every school day of the history, then the flags for the demo's today's
         morning, through the engagement app's own functions (each only if it is there)."""
         # Imported here, not at the top, so the demo still builds where engagement.facts is
         # not there (a trimmed install, an app being written): the history is kept without it.
@@ -165,11 +167,12 @@ class HistoryBuilder(HistoryHomework):
             self.say("  flags not evaluated: engagement.flags is not there yet")
             return
         started = time.perf_counter()
+        today = self.demo.today
         for school_id in self.days:
-            flags_evaluate(school_id=school_id, on_date=DEMO_TODAY)
+            flags_evaluate(school_id=school_id, on_date=today)
         self.counts.flags = Flag.objects.filter(school_id__in=list(self.days)).count()
         self.say(
-            f"  flags for the morning of {DEMO_TODAY:%a %-d %b %Y}: {self.counts.flags} pupils "
+            f"  flags for the morning of {today:%a %-d %b %Y}: {self.counts.flags} pupils "
             f"on the watchlists ({time.perf_counter() - started:.1f} s)"
         )
 

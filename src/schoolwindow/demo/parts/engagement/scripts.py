@@ -73,7 +73,9 @@ class HistoryScripts(HistoryTraits):
         n, last = len(days.dates), days.last
         p.script = "jack"
         self.steady(p, absence=0.03, unauthorised=0.15, online=0.9, diligence=0.88)
-        order = days.index.get(dt.date(2026, 3, 10), days.this_year - 60)
+        order = days.index.get(
+            self.demo.calendar.shifted(dt.date(2026, 3, 10)), days.this_year - 60
+        )
         dip = curve(n, [(order, 1.0), (order + 5, 0.35), (order + 15, 0.35), (order + 22, 1.0),
                         (last - 16, 1.0), (last - 9, 0.3)])  # fmt: skip
         p.online_g = dip
@@ -148,12 +150,31 @@ class HistoryScripts(HistoryTraits):
         last = days.last
         p.script = "online_quiet"
         self.steady(p, absence=0.02, unauthorised=0.1, online=0.9, diligence=0.9)
-        turn = days.index.get(dt.date(2026, 11, 2), last - 14)
+        turn = self.after_half_term(p, default=last - 14)
         g = curve(len(days.dates), [(turn - 1, 1.0), (turn + 2, 0.15)])
         p.online_g = g
         p.homework_g = [max(0.2, x) for x in g]
         p.no_login_from = last - 5
         p.marks = {i: ("/", "\\") for i in range(turn, last + 1)}
+
+    def after_half_term(self, p: Profile, *, default: int) -> int:
+        """The first school day after this term's half-term, if the data reaches three weeks
+        past it (so that her silence shows), else `default`."""
+        days = p.days
+        last_day = days.dates[days.last]
+        starts = [
+            end + dt.timedelta(days=3)
+            for year in self.demo.calendar.years
+            for _start, end, _name in year.half_terms
+            if end < last_day
+        ]
+        back = max(starts) if starts else last_day
+        while back <= last_day and back not in days.index:
+            back += dt.timedelta(days=1)
+        turn = days.index.get(back)
+        if turn is None or not 10 <= days.last - turn <= 30:
+            return default
+        return turn
 
     def script_unread(self, profiles: list[Profile]) -> None:
         """A family with children in both schools who stopped reading three weeks ago."""

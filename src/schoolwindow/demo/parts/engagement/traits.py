@@ -9,14 +9,11 @@ from collections import defaultdict
 
 from django.db import connection
 
-from schoolwindow.demo import calendars
-from schoolwindow.demo.calendars import DEMO_TODAY, HISTORY_START
 from schoolwindow.demo.context import Child, DemoContext, Family
 from schoolwindow.demo.parts.engagement.common import (
     ATTENDANCE_LAG,
     HISTORY_SEED,
     SEASON,
-    THIS_YEAR_START,
     Clock,
     Contact,
     Days,
@@ -52,16 +49,19 @@ class HistoryTraits:
         self.clock = Clock()
         self.categories = category_map()
         self.counts = HistoryCounts()
-        self.now = self.clock.aware(DEMO_TODAY, 8 * 60)  # what the demo has seen so far
+        self.now = self.clock.aware(demo.today, 8 * 60)  # what the demo has seen so far
 
     def schools(self) -> list[School]:
         return [self.demo.primary, self.demo.secondary]
 
     def days_for(self, school: School) -> Days:
+        calendar = self.demo.calendar
         dates = school_days(
-            school_id=school.pk, start=HISTORY_START, end=DEMO_TODAY - dt.timedelta(days=1)
+            school_id=school.pk,
+            start=calendar.history_start,
+            end=calendar.last_school_day(school.phase),
         )
-        this_year = next(i for i, day in enumerate(dates) if day >= THIS_YEAR_START)
+        this_year = next(i for i, day in enumerate(dates) if day >= calendar.this_year_start)
         days = Days(school=school, dates=dates, this_year=this_year)
         adapt = connection.ops.adapt_datefield_value
         for i, day in enumerate(dates):
@@ -106,7 +106,7 @@ class HistoryTraits:
         rng = self.rng
         z = rng.gauss(0, 1) - (0.4 if family is not None and family.disadvantaged else 0.0)
         holidays: list[set[dt.date]] = []
-        for year_start in (HISTORY_START, THIS_YEAR_START):
+        for year_start in (self.demo.calendar.history_start, self.demo.calendar.this_year_start):
             dates: set[dt.date] = set()
             if rng.random() < 0.06 + (0.04 if z < -1 else 0.0):
                 dates = self.holiday_dates(year_start, rng.choice((3, 4, 5, 5)))
@@ -127,7 +127,7 @@ class HistoryTraits:
     def holiday_dates(self, year_start: dt.date, length: int) -> set[dt.date]:
         """`length` weekdays just before one of that year's breaks (half-terms, term ends);
         this year's may well fall after the demo's today, and then they are not written."""
-        calendar = next(year for year in calendars.YEARS if year.start == year_start)
+        calendar = next(year for year in self.demo.calendar.years if year.start == year_start)
         starts = [start for start, _, _ in calendar.half_terms]
         starts += [term.end + dt.timedelta(days=1) for term in calendar.terms]
         day = self.rng.choice(sorted(starts)) - dt.timedelta(days=1)

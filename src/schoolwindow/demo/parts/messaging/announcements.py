@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from schoolwindow.audit.services import audit_record
-from schoolwindow.demo.calendars import DEMO_TODAY
 from schoolwindow.demo.parts.messaging.common import (
     ANNOUNCEMENT_READ_CHANCE,
     EMAIL_BOUNCE,
@@ -77,17 +76,21 @@ class Announcements(Unreachable):
             ),
             audience=AudienceKind.SCHOOL,
             at=self.when(secondary, 1, "15:20"),
-            video_link=VIDEO_LINK,
+            video_link=VIDEO_LINK.format(day=self.day(secondary, 1)),
         )
-        # Scheduled: a reminder to the same form, to go out on Wednesday morning.
-        if tutor_group is not None:
-            wednesday = DEMO_TODAY + dt.timedelta(days=2)
+        # Scheduled: a reminder to the same form, to go out on Wednesday morning (in term time:
+        # no trip is planned for the holidays).
+        today = self.demo.today
+        wednesday = today + dt.timedelta(days=(2 - today.weekday()) % 7 or 7)
+        trip = wednesday + dt.timedelta(days=7)
+        if tutor_group is not None and self.demo.calendar.in_term(trip):
             self.broadcast(
                 self.teacher,
                 subject=f"{self.group_names.get(tutor_group, 'Our form')}: Globe trip slips",
                 body=(
                     "Dear families, a reminder that consent slips for our trip to the Globe on "
-                    "Wednesday 2 December are due in on Friday. Spare slips are at reception. "
+                    f"Wednesday {trip.day} {trip:%B} are due in on Friday. Spare slips are at "
+                    "reception. "
                     "Ms Fletcher"
                 ),
                 audience=AudienceKind.GROUP,

@@ -11,15 +11,16 @@ from unittest import mock
 
 from django.db import connection
 from django.db.models import Field, Model
-from django.utils import timezone
 
 from schoolwindow.messaging.delivery import quiet
 from schoolwindow.messaging.models import DeliveryStatus, MessagingSettings
 from schoolwindow.messaging.translation.phrasebook import PHRASEBOOK_LANGUAGES
 from schoolwindow.people.models import Channel, Guardian
 
-MORNING = dt.time(8, 0)  # the demo stands here on DEMO_TODAY
-WINDOW_DAYS = 36  # calendar days of messaging before DEMO_TODAY (back to Friday 16 October)
+MORNING = dt.time(8, 0)  # the demo stands here on its today
+# Calendar days of messaging before the weekend after the data's last school day (five weeks
+# and a weekend: from Sunday 18 October for data ending on Friday 20 November).
+WINDOW_DAYS = 36
 # Languages a family can reply in and have the phrasebook translate for staff.
 REPLY_LANGUAGES = frozenset({"en", *PHRASEBOOK_LANGUAGES})
 # How likely a family is to open a message, by how it reached them (a note from a teacher, and
@@ -64,7 +65,7 @@ PRAISE_KEYS = (
     "praise.star_of_the_week",
 )
 PRIMARY_PRAISE_KEYS = (*PRAISE_KEYS, "praise.reading")
-VIDEO_LINK = "https://video.example.org/riverside-academy/head-weekly/2026-11-20"
+VIDEO_LINK = "https://video.example.org/riverside-academy/head-weekly/{day:%Y-%m-%d}"
 SMS_FAILURE = "Provider error 30005: unknown destination handset (number not in service)"
 EMAIL_BOUNCE = "550 5.1.1 Recipient address rejected: User unknown in virtual mailbox table"
 MAILBOX_FULL = "552 5.2.2 Mailbox full: the recipient's mailbox is over its quota"
@@ -160,15 +161,6 @@ class MessagingCounts:
     broadcast_copies: int = 0
     nudges: int = 0
     letters_waiting: int = 0
-
-
-@contextmanager
-def clock_at(moment: dt.datetime) -> Iterator[None]:
-    """Run the services inside as if it were `moment`: they all read django.utils.timezone.now
-    (as does every auto_now field), so what they write carries the demo's time."""
-    utc = moment.astimezone(dt.UTC)
-    with mock.patch.object(timezone, "now", new=lambda: utc):
-        yield
 
 
 @contextmanager

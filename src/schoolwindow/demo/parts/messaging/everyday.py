@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from schoolwindow.demo.calendars import DEMO_TODAY
 from schoolwindow.demo.parts.messaging.common import (
     HOMEWORK_ANSWERS,
     HOMEWORK_REPLIES,
@@ -185,7 +184,7 @@ class EverydayConversations(ScriptedFamilies):
             school=self.secondary,
             group_id__in=groups,
             due_on__gte=window[-10],
-            due_on__lt=DEMO_TODAY,
+            due_on__lt=self.demo.today,
         )
         missing = sorted(
             set(

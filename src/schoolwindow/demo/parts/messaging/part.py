@@ -1,8 +1,8 @@
 """The demo's messaging: the last three and a half weeks of talking with families.
 
 After the engagement history (parts/engagement), this writes what staff and families said to each
-other in School Window in the weeks before `DEMO_TODAY` (the demo stands at 8 a.m. on Monday 23
-November 2026):
+other in School Window in the weeks before the demo's today (`ctx.today`: the demo stands at 8 a.m.
+on the day it is built; in a holiday the weeks end with the last school day):
 
 - conversations between staff and guardians, about a pupil or general, with the families' replies:
   families who read another language get the phrasebook's translation, and the Nowaks (Polish)
@@ -33,6 +33,7 @@ is left waiting: a worker started on the demo sends only the announcement schedu
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from schoolwindow.demo.context import DemoContext
@@ -100,8 +101,12 @@ class MessagingBuilder(Announcements):
 
     def nudges_prepare(self) -> None:
         """Friday's job prepared last week's summaries at noon; nobody has approved them yet."""
+        today = self.demo.today
+        last_friday = today - dt.timedelta(days=(today.weekday() - 4) % 7 or 7)
         for school in self.schools:
-            friday = self.day(school, 1)
+            # The last school day of the last whole week: a Friday, or the day before a holiday.
+            days = [day for day in self.days[school.pk] if day <= last_friday]
+            friday = days[-1] if days else self.day(school, 1)
             with self.clock(self.at(friday, "12:00")):
                 batch = summaries_services.nudges_prepare(
                     school.pk, summaries_selectors.week_start(friday)

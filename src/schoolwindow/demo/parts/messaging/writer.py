@@ -13,7 +13,7 @@ from django.conf import settings
 
 from schoolwindow.core.models import User
 from schoolwindow.core.permissions import Actor
-from schoolwindow.demo.calendars import DEMO_TODAY
+from schoolwindow.demo.calendars import clock_at
 from schoolwindow.demo.context import DemoContext
 from schoolwindow.demo.logins import LOGIN_USERNAMES
 from schoolwindow.demo.parts.messaging.common import (
@@ -23,7 +23,6 @@ from schoolwindow.demo.parts.messaging.common import (
     UNREAD,
     WINDOW_DAYS,
     MessagingCounts,
-    clock_at,
 )
 from schoolwindow.messaging.conversations.services import (
     contact_log_record,
@@ -72,7 +71,7 @@ class MessagingWriter:
         self.rng = demo.rng
         self.say = demo.say
         self.zone = ZoneInfo(settings.TIME_ZONE)
-        self.now = dt.datetime.combine(DEMO_TODAY, MORNING, tzinfo=self.zone)
+        self.now = dt.datetime.combine(demo.today, MORNING, tzinfo=self.zone)
         self.counts = MessagingCounts()
         self.actors: dict[int, Actor] = {}
         # How likely a guardian is to open what school sends, where their story decides it
@@ -90,11 +89,13 @@ class MessagingWriter:
         self.primary, self.secondary = demo.primary, demo.secondary
         self.schools = (self.primary, self.secondary)
         school_ids = [s.pk for s in self.schools]
+        # In a holiday the window ends with the data (the last school day), not with today.
+        end = demo.calendar.data_end
         self.days = {
             school.pk: school_days(
                 school_id=school.pk,
-                start=DEMO_TODAY - dt.timedelta(days=WINDOW_DAYS),
-                end=DEMO_TODAY - dt.timedelta(days=1),
+                start=end + dt.timedelta(days=3 - WINDOW_DAYS),
+                end=demo.calendar.last_school_day(school.phase),
             )
             for school in self.schools
         }
@@ -240,7 +241,7 @@ class MessagingWriter:
     # ----------------------------------------------------------------- time
 
     def day(self, school: School, back: int) -> dt.date:
-        """The school day `back` school days before DEMO_TODAY (1: the Friday before)."""
+        """The school day `back` school days before the demo's today (1: the last one)."""
         days = self.days[school.pk]
         return days[max(0, len(days) - back)]
 

@@ -34,7 +34,6 @@ from schoolwindow.people.models import (
 LA_CODE = 938  # the local authority part of a UPN
 PRIMARY_ESTABLISHMENT = 2001  # DfE establishment number of the demo primary
 OTHER_PRIMARIES = range(2002, 2036)  # the secondary's other feeder primaries
-CURRENT_START = dt.date(2026, 9, 1)  # this school year's first day
 
 DISADVANTAGE_BY_STRUCTURE = {
     "two_parents": 0.16,
@@ -57,7 +56,7 @@ CP_NOTES = (
     "monthly. Share any concern with the DSL at once.",
 )
 RESTRICTION_REASON = (
-    "Prohibited steps order and non-molestation order, Riverside Family Court, 9 March 2026. "
+    "Prohibited steps order and non-molestation order, Riverside Family Court, {date}. "
     "Mr Bennett must not contact the children or collect them from school, and must not be "
     "told their school, address or progress. The order is held by the DSL; Ms Bennett has a "
     "copy. If he telephones or comes to school, share nothing, inform the DSL at once, and "
@@ -85,6 +84,20 @@ class People(RosterWriter):
         super().__init__(ctx)
         self.upn_serials: dict[tuple[int, int], int] = {}
         self.reserved_names: set[tuple[str, str]] = set()
+
+    def court_order_date(self) -> str:
+        """In last year's spring term, as Jack Bennett's dip after it (engagement/scripts.py)."""
+        day = self.ctx.calendar.shifted(dt.date(2026, 3, 9))
+        return f"{day.day} {day:%B %Y}"
+
+    def safeguarding_months(self) -> tuple[str, ...]:
+        """Months a plan may have started in, all before the demo's today."""
+        today = self.ctx.today
+        months = []
+        for back in (8, 5, 2, 1):
+            index = today.year * 12 + today.month - 1 - back
+            months.append(f"{dt.date(index // 12, index % 12 + 1, 1):%B %Y}")
+        return tuple(months)
 
     def address(self) -> tuple[str, str]:
         rng = self.rng
@@ -221,7 +234,7 @@ class People(RosterWriter):
         if family.script == "parent":
             for adult in adults:
                 if adult.role == "father":
-                    adult.restricted = RESTRICTION_REASON
+                    adult.restricted = RESTRICTION_REASON.format(date=self.court_order_date())
         if family.script == "shared_phone":
             for adult in adults:
                 adult.guardian.email = ""
@@ -233,9 +246,7 @@ class People(RosterWriter):
             and rng.random() < (0.05 if structure in ("split", "single_mother") else 0.02)
         )
         cp = not cin and not family.script and structure != "foster" and rng.random() < 0.007
-        safeguarding_month = rng.choice(
-            ("March 2026", "June 2026", "September 2026", "October 2026")
-        )
+        safeguarding_month = rng.choice(self.safeguarding_months())
         young_carer_chance = 0.07 if structure.startswith("single") else 0.008
 
         for child in family.children:
@@ -469,7 +480,7 @@ class People(RosterWriter):
     ) -> Pupil:
         rng = self.rng
         # Born between 1 September and 31 August of the year that puts them in this year group.
-        born_from = dt.date(CURRENT_START.year - 5 - child.ordinal, 9, 1)
+        born_from = dt.date(self.ctx.calendar.this_year_start.year - 5 - child.ordinal, 9, 1)
         date_of_birth = born_from + dt.timedelta(days=rng.randrange(365))
         looked_after = family.structure == "foster"
         male = child.gender == "male"
@@ -521,7 +532,9 @@ class People(RosterWriter):
         else:
             from_ours = rng.random() < 0.3
             establishment = PRIMARY_ESTABLISHMENT if from_ours else rng.choice(OTHER_PRIMARIES)
-        allocated = CURRENT_START.year - child.ordinal  # the year they started Reception
+        allocated = (
+            self.ctx.calendar.this_year_start.year - child.ordinal
+        )  # the year they started Reception
         serial = self.upn_serials.get((establishment, allocated), 0) + 1
         self.upn_serials[(establishment, allocated)] = serial
         return upn(la_code=LA_CODE, establishment=establishment, year=allocated, serial=serial)

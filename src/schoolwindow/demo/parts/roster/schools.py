@@ -68,7 +68,7 @@ def calendars_build(ctx: DemoContext) -> None:
     terms: list[Term] = []
     closures: list[Closure] = []
     for school in (ctx.primary, ctx.secondary):
-        for calendar in calendars.YEARS:
+        for calendar in ctx.calendar.years:
             year = AcademicYear(
                 school=school, name=calendar.name, start=calendar.start, end=calendar.end
             )

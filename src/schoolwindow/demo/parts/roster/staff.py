@@ -279,7 +279,10 @@ class Staffing(RosterWriter):
         if first is not None:
             vulnerable.insert(0, first)
         for index, pupil in enumerate(vulnerable):
-            started = dt.date(2025, 9, 8) + dt.timedelta(days=rng.randrange(400))
+            started = min(
+                self.ctx.calendar.history_start + dt.timedelta(days=7 + rng.randrange(400)),
+                self.ctx.today - dt.timedelta(days=1),
+            )
             self.plan.advocacy.append(
                 AdvocateAssignment(
                     school=school,
