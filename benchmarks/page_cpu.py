@@ -30,7 +30,7 @@ from pathlib import Path
 
 
 def build_demo(var_dir: Path) -> None:
-    if (var_dir / "db.sqlite3").exists():
+    if (var_dir / "schoolwindow.sqlite3").exists():
         return
     subprocess.run(
         [sys.executable, "-m", "schoolwindow.cli", "demo", "--no-serve"],

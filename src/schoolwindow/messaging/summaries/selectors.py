@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -197,19 +198,19 @@ def week_facts(school_id: int, week_starting: dt.date) -> dict[int, PupilWeek]:
             homework__due_on__range=(week_starting, friday),
         )
         .order_by("homework__due_on", "homework__title")
-        .values_list("pupil_id", "homework__title", "homework__subject")
+        .values_list("pupil_id", "homework__title", "homework__subject", "homework__group__name")
     )
-    for pupil_id, title, subject in missing:
+    for pupil_id, title, subject, group_name in missing:
         week = weeks.get(pupil_id)
         if week is not None:
-            week.missing = (week.missing or []) + [_item(title, subject)]
+            week.missing = (week.missing or []) + [_item(title, subject, group_name)]
     # Homework due next week, for the groups each pupil is in (not yet handed in).
     upcoming = list(
         Homework.objects.filter(
             school_id=school_id, due_on__range=(next_monday, next_sunday), group__isnull=False
         )
         .order_by("due_on", "title")
-        .values_list("pk", "group_id", "title", "subject", "due_on")
+        .values_list("pk", "group_id", "title", "subject", "due_on", "group__name")
     )
     if upcoming:
         members_of: dict[int, list[int]] = defaultdict(list)
@@ -224,13 +225,13 @@ def week_facts(school_id: int, week_starting: dt.date) -> dict[int, PupilWeek]:
                 status__in=(HomeworkStatus.ON_TIME, HomeworkStatus.LATE),
             ).values_list("homework_id", "pupil_id")
         )
-        for homework_id, group_id, title, subject, due_on in upcoming:
+        for homework_id, group_id, title, subject, due_on, group_name in upcoming:
             for pupil_id in members_of.get(group_id, []):
                 week = weeks.get(pupil_id)
                 if week is None or (homework_id, pupil_id) in handed_in:
                     continue
                 week.coming_up = (week.coming_up or []) + [
-                    (_item(title, subject), due_on.isoformat())
+                    (_item(title, subject, group_name), due_on.isoformat())
                 ]
     _contact_this_week(school_id, week_starting, weeks)
     return weeks
@@ -270,13 +271,17 @@ def _contact_this_week(school_id: int, week_starting: dt.date, weeks: dict[int, 
         .values("conversation__pupil_id")
         .annotate(n=Count("id"))
     )
-    for row in talk:
-        week = weeks.get(row["conversation__pupil_id"])
+    for talked in talk:
+        week = weeks.get(talked["conversation__pupil_id"])
         if week is not None:
-            week.messages = row["n"]
+            week.messages = talked["n"]
 
 
-def _item(title: str, subject: str) -> str:
+def _item(title: str, subject: str, group_name: str | None = "") -> str:
+    """A piece of homework in words for a family: the subject and title, without the teaching
+    group's code ("Quiz: cells (8Sc3)" → "Science: Quiz: cells"), which means nothing at home."""
+    if group_name:
+        title = re.sub(rf"\s*[(\[]{re.escape(group_name)}[)\]]", "", title).strip() or title
     return f"{subject}: {title}" if subject and subject.lower() not in title.lower() else title
 
 

@@ -29,6 +29,7 @@ from schoolwindow.core.errors import Invalid, Refused
 from schoolwindow.core.once import AlreadyDone, once_claim, once_done
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import policy_for
+from schoolwindow.engagement.models import Flag, FlagStatus
 from schoolwindow.messaging.conversations.services import conversation_start
 from schoolwindow.messaging.delivery.services import (
     MAX_BODY,
@@ -49,7 +50,6 @@ from schoolwindow.messaging.summaries.selectors import (
     week_facts,
     week_start,
 )
-from schoolwindow.engagement.models import Flag, FlagStatus
 from schoolwindow.people.contact import contactable_links, restricted_links
 from schoolwindow.people.models import GuardianLink
 from schoolwindow.schools.models import School
@@ -239,7 +239,9 @@ LANGUAGE = "language"
 LONGEST = "longest"
 
 
-def _look_reasons(week: PupilWeek, *, pupil_flagged: bool, sensitive: bool, language: str) -> list[str]:
+def _look_reasons(
+    week: PupilWeek, *, pupil_flagged: bool, sensitive: bool, language: str
+) -> list[str]:
     reasons = []
     if week.hard_week():
         reasons.append(HARD_WEEK)

@@ -242,7 +242,8 @@ def _decide(request: HttpRequest, actor: Actor, batch: NudgeBatch, back: str) ->
             messages.success(request, _("That summary is on its way."))
         elif send:
             messages.error(
-                request, _("That summary was not sent: the family opted out or may not be contacted.")
+                request,
+                _("That summary was not sent: the family opted out or may not be contacted."),
             )
         else:
             messages.success(request, _("That summary was skipped. Nothing was sent."))
