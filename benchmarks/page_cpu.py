@@ -5,7 +5,8 @@
 Builds the demo trust in DIR (a fresh temporary folder unless DIR already holds a demo
 database), signs in the pastoral lead and the first parent with Django's test client (no
 network, no other process), and renders pages in turn: the signed-in account page (the floor),
-pupil profiles, class lists, the watchlist, the staff inbox and the parent inbox. For each kind
+pupil profiles, class lists, the watchlist, the staff inbox, the weekly summaries' approval page
+and positive notes at the secondary, and the parent inbox. For each kind
 it prints the CPU time per page (time.process_time, so other jobs on the machine barely move it),
 the database queries per page, the HTML size and the ratio to the floor. With --profile N it also
 prints the N functions where each kind spends most of its time (cProfile, cumulative).
@@ -79,6 +80,7 @@ def client_for(username: str) -> Client:
 
 
 def page_sets(pages: int) -> list[tuple[str, str, list[str]]]:
+    from schoolwindow.messaging.models import NudgeBatch
     from schoolwindow.people.models import Pupil, StaffRole
     from schoolwindow.schools.models import Group
 
@@ -89,12 +91,20 @@ def page_sets(pages: int) -> list[tuple[str, str, list[str]]]:
     pupils = list(Pupil.objects.filter(school=school).values_list("pk", flat=True)[:pages])
     groups = list(Group.objects.filter(school=school).values_list("pk", flat=True)[:pages])
     staff, parent = "pastoral@riverside.demo", "parent@riverside.demo"
+    # The bulk messaging screens at the secondary (the pastoral lead approves its summaries).
+    batch = NudgeBatch.objects.filter(school=school).order_by("-week_starting").first()
+    nudge_urls = (
+        [f"/families/nudges/{batch.pk}/?page={n % 20 + 1}" for n in range(50)] if batch else []
+    )
+    positive_urls = [f"/families/positive/?school={school.pk}&page={n % 20 + 1}" for n in range(50)]
     return [
         ("floor: account", staff, ["/account/"] * min(pages, 100)),
         ("pupil profile", staff, [f"/pupils/{pk}/" for pk in pupils]),
         ("class list", staff, [f"/schools/classes/{pk}/" for pk in groups]),
         ("watchlist", staff, ["/watchlist/"] * min(pages, 50)),
         ("staff inbox", staff, ["/messages/"] * min(pages, 50)),
+        ("nudge approval", staff, nudge_urls[: min(pages, 50)]),
+        ("positive notes", staff, positive_urls[: min(pages, 50)]),
         ("parent floor", parent, ["/account/"] * min(pages, 50)),
         ("parent inbox", parent, ["/messages/"] * min(pages, 50)),
     ]
@@ -149,6 +159,8 @@ def main() -> int:
     )
     floor: dict[str, float] = {}
     for name, username, urls in page_sets(args.pages):
+        if not urls:
+            continue
         client = client_for(username)
         cpu, queries, size = measure(client.get, urls)
         floor.setdefault(username, cpu)

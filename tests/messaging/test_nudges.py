@@ -220,7 +220,7 @@ def test_the_approver_previews_edits_skips_and_approves_and_it_is_audited(
     # Each copy carries its own opt-out link, in the family's language where we have it.
     assert reverse("families:nudges_stop", kwargs={"token": copy.reply_token}) in copy.body
     event = AuditEvent.objects.get(action="messaging.nudges_approved")
-    assert event.detail == {"sent": len(nudges) - 1, "skipped": 1, "not_sent": 0}
+    assert event.detail == {"sent": len(nudges) - 1, "skipped": 1, "not_sent": 0, "held": 0}
     assert event.object_id == str(batch.pk)
     # Approving twice sends nothing more.
     approver.post(url, {"action": "approve"})

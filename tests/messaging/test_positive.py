@@ -213,7 +213,7 @@ def test_the_school_setting_sets_the_gap(world: World) -> None:
     assert families_without_positive(world.secondary.pk, today=today)
 
 
-def test_the_positive_page_lists_families_with_send_praise_links_in_fixed_queries(
+def test_the_positive_page_lists_pupils_with_praise_buttons_in_fixed_queries(
     world: World,
 ) -> None:
     client = signed_in_client(world.staff["pastoral"].user)
@@ -223,7 +223,8 @@ def test_the_positive_page_lists_families_with_send_praise_links_in_fixed_querie
         response = client.get(url)
     html = response.content.decode()
     assert "Agnieszka Nowak" in html
-    assert reverse("families:praise_pupil", kwargs={"pupil_id": world.pupil.pk}) in html
+    assert f'name="pupil" value="{world.pupil.pk}"' in html
+    assert "Send praise about Kacper" in html
     assert "Marek" not in html  # the restricted father
     classmates(world, 8)
     with CaptureQueriesContext(connection) as many:

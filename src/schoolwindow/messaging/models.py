@@ -391,6 +391,8 @@ class NudgeBatch(models.Model):
         "people.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Children with no summary and why, counted when it was prepared: {"no_news": n, ...}.
+    not_prepared = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [
@@ -411,6 +413,12 @@ class Nudge(models.Model):
     facts = models.JSONField(default=dict)
     edited = models.BooleanField(default=False)
     skipped = models.BooleanField(default=False)
+    # Held back by the approver: not sent with the rest, decided one by one.
+    held = models.BooleanField(default=False)
+    # Why a person should read it before it goes (keys of summaries.services.LOOK_REASONS),
+    # and whether there is any reason: the approver is shown these, the rest are sampled.
+    look = models.JSONField(default=list, blank=True)
+    needs_look = models.BooleanField(default=False)
     message = models.ForeignKey(
         Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -421,6 +429,7 @@ class Nudge(models.Model):
                 fields=["school", "batch", "guardian", "pupil"], name="nudge_unique"
             )
         ]
+        indexes = [models.Index(fields=["batch", "needs_look"], name="nudge_batch_look")]
 
     def __str__(self) -> str:
         return f"nudge {self.pupil_id} → {self.guardian_id}"

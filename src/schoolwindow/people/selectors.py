@@ -89,6 +89,20 @@ def pupil_tags(pupil: Pupil) -> list[Tag]:
     return tags
 
 
+# Languages spoken at home in UK schools that Django's own list does not name.
+MORE_LANGUAGES = {
+    "so": _("Somali"),
+    "ti": _("Tigrinya"),
+    "tw": _("Twi"),
+    "yo": _("Yoruba"),
+    "gu": _("Gujarati"),
+    "ps": _("Pashto"),
+    "ku": _("Kurdish"),
+    "am": _("Amharic"),
+    "ha": _("Hausa"),
+}
+
+
 def language_name(code: str) -> str:
     """'pl' → 'Polish' (in the reader's language); unknown codes and free text stay as they are."""
     if not code:
@@ -96,7 +110,8 @@ def language_name(code: str) -> str:
     try:
         return str(get_language_info(code)["name_translated"])
     except KeyError:
-        return code
+        more = MORE_LANGUAGES.get(code.lower().split("-")[0])
+        return str(more) if more is not None else code
 
 
 def pupils_visible(*, actor: Actor) -> QuerySet[Pupil]:

@@ -171,7 +171,9 @@ class BroadcastForm(forms.Form):
         label=gettext_lazy("Chosen pupils (their families get it)"),
         queryset=Pupil.objects.none(),
         required=False,
-        help_text=gettext_lazy("Hold Ctrl (or ⌘ on a Mac) to choose more than one."),
+        # Drawn by the page as a search with ticked results (_pupil_picker.html), never as a
+        # list of every pupil in the school.
+        widget=forms.MultipleHiddenInput,
     )
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
     body = forms.CharField(label=gettext_lazy("Message"), widget=forms.Textarea, max_length=10_000)
@@ -235,6 +237,19 @@ class BroadcastForm(forms.Form):
             del self.fields["urgent"]
         if not self.is_bound:
             audience.initial = audience.choices[0][0]
+
+    def audience_data(self) -> dict[str, Any]:
+        """The audience as chosen so far (for counting while writing): the fields that are
+        valid, whatever else is missing from the form yet."""
+        self.is_valid()
+        data = self.cleaned_data
+        pupils = data.get("pupils") or []
+        return {
+            "audience": data.get("audience") or "",
+            "year_group_id": data["year_group"].pk if data.get("year_group") else None,
+            "group_id": data["group"].pk if data.get("group") else None,
+            "pupil_ids": [p.pk for p in pupils],
+        }
 
     def clean_attachments(self) -> list[tuple[UploadedFile[bytes], str]]:
         files = self.cleaned_data.get("attachments") or []

@@ -5,6 +5,7 @@ announcement's status computed from its copies (each family counted once, by its
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -14,12 +15,16 @@ from django.utils import timezone
 from schoolwindow.core.capabilities import ANNOUNCE_TO_OWN_GROUPS, SEND_ANNOUNCEMENTS
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import policy_for
+from schoolwindow.messaging.broadcasts.services import audience_resolve
+from schoolwindow.messaging.delivery.services import channel_for
 from schoolwindow.messaging.models import (
     Broadcast,
     BroadcastStatus,
     Delivery,
     DeliveryStatus,
 )
+from schoolwindow.people.models import Channel, Enrolment, Guardian, Pupil, PupilStatus
+from schoolwindow.schools.models import GroupKind, YearGroup
 
 # What became of each family's copy, in the order the figures show them. Every family is in
 # exactly one of these, so they add up to the number of families.
@@ -192,3 +197,95 @@ def broadcast_progress(
     if stats.waiting:
         return Progress("sending", None, stats.gone, stats.total)
     return Progress("sent", stats.last_went, stats.total, stats.total)
+
+
+# --- Composing: who an announcement reaches, and finding pupils by name ----------------------
+
+PUPIL_MATCHES = 20
+
+
+@dataclass(frozen=True)
+class Reach:
+    families: int
+    letters: int  # of those, families with no email, phone or app, or who prefer post
+
+
+def audience_reach(
+    *,
+    school_id: int,
+    audience: str,
+    year_group_id: int | None = None,
+    group_id: int | None = None,
+    pupil_ids: Sequence[int] = (),
+) -> Reach:
+    """The families an announcement would reach, counted by the code the send itself runs
+    (`audience_resolve`, then each family's channel by `channel_for`), so the number shown while
+    writing is the number of copies queued."""
+    resolved = audience_resolve(
+        Broadcast(
+            school_id=school_id,
+            audience=audience,
+            year_group_id=year_group_id,
+            group_id=group_id,
+            pupil_ids=list(pupil_ids),
+        )
+    )
+    letters = sum(
+        1
+        for guardian in Guardian.objects.filter(pk__in=list(resolved.guardian_pupils)).only(
+            "preferred_channel", "user_id", "phone", "email", "address"
+        )
+        if channel_for(guardian)[0] == Channel.LETTER
+    )
+    return Reach(families=resolved.size, letters=letters)
+
+
+@dataclass(frozen=True)
+class PupilChoice:
+    pk: int
+    name: str
+    year: str
+    form: str
+
+
+def pupil_choices(
+    *, school_id: int, search: str = "", chosen: Sequence[int] = ()
+) -> tuple[list[PupilChoice], list[PupilChoice]]:
+    """The pupils already chosen, and up to PUPIL_MATCHES others whose names match the search,
+    each with their year and class so two of the same name can be told apart."""
+    active = Pupil.objects.filter(school_id=school_id, status=PupilStatus.ACTIVE)
+    picked = list(active.filter(pk__in=list(chosen)[:500]).order_by("legal_last_name", "pk"))
+    matches: list[Pupil] = []
+    words = search.split()[:4]
+    if words:
+        found = active.exclude(pk__in=[p.pk for p in picked])
+        for word in words:
+            found = found.filter(
+                Q(legal_first_name__icontains=word)
+                | Q(legal_last_name__icontains=word)
+                | Q(preferred_first_name__icontains=word)
+                | Q(preferred_last_name__icontains=word)
+            )
+        matches = list(found.order_by("legal_last_name", "legal_first_name", "pk")[:PUPIL_MATCHES])
+    everyone = picked + matches
+    years = dict(YearGroup.objects.filter(school_id=school_id).values_list("pk", "name"))
+    forms = dict(
+        Enrolment.objects.filter(
+            school_id=school_id,
+            pupil_id__in=[p.pk for p in everyone],
+            active=True,
+            group__kind=GroupKind.REGISTRATION,
+        )
+        .order_by("pupil_id", "group__name")
+        .values_list("pupil_id", "group__name")
+    )
+
+    def choice(pupil: Pupil) -> PupilChoice:
+        return PupilChoice(
+            pk=pupil.pk,
+            name=pupil.display_name,
+            year=years.get(pupil.year_group_id or 0, ""),
+            form=forms.get(pupil.pk, ""),
+        )
+
+    return [choice(p) for p in picked], [choice(p) for p in matches]

@@ -7,6 +7,8 @@ from schoolwindow.messaging.broadcasts import views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("broadcasts/", views.broadcast_list, name="broadcasts"),
     path("broadcasts/new/", views.broadcast_new, name="broadcast_new"),
+    path("broadcasts/new/audience/", views.broadcast_audience, name="broadcast_audience"),
+    path("broadcasts/new/pupils/", views.broadcast_pupils, name="broadcast_pupils"),
     path("broadcasts/<int:broadcast_id>/", views.broadcast_detail, name="broadcast_detail"),
     path("broadcasts/<int:broadcast_id>/video/", views.broadcast_video, name="broadcast_video"),
     path(

@@ -8,6 +8,8 @@ staff, the families it went to, and anyone holding the link written into the ann
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -18,24 +20,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwindow.core.access import actor_passes
-from schoolwindow.core.errors import attempt_form
+from schoolwindow.core.capabilities import SEND_ANNOUNCEMENTS
+from schoolwindow.core.errors import Refused, attempt_form
 from schoolwindow.core.once import AlreadyDone, already_done, form_token
 from schoolwindow.core.requests import actor_of
 from schoolwindow.messaging.broadcasts.forms import VIDEO_TYPES, BroadcastForm, extension
 from schoolwindow.messaging.broadcasts.selectors import (
+    Reach,
     Stats,
+    audience_reach,
     broadcast_for,
     broadcast_progress,
     broadcast_schools,
     broadcast_stats,
     broadcasts_visible,
     may_broadcast,
+    pupil_choices,
 )
 from schoolwindow.messaging.broadcasts.services import (
     broadcast_send,
 )
 from schoolwindow.messaging.broadcasts.video import byte_range, video_broadcast, video_url
 from schoolwindow.messaging.models import (
+    AudienceKind,
     Delivery,
 )
 from schoolwindow.schools.models import School
@@ -81,6 +88,23 @@ def broadcast_new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     school, schools = school_choice(request, broadcast_schools(actor))
     status = 200
+    action = request.POST.get("action", "send")
+    if request.method == "POST" and action in ("find", "count"):
+        # Without JavaScript: the same form back, with the pupils found and the families
+        # counted; nothing is sent and nothing is marked wrong yet.
+        form = BroadcastForm(request.POST, actor=actor, school=school)
+        audience = form.audience_data()
+        form.errors.clear()
+        return render(
+            request,
+            "messaging/broadcasts/new.html",
+            {
+                "form": form,
+                "school": school,
+                "schools": schools,
+                **_audience_context(school, audience, request.POST.get("pupil_q", "")),
+            },
+        )
     if request.method == "POST":
         form = BroadcastForm(request.POST, request.FILES, actor=actor, school=school)
         if form.is_valid():
@@ -108,11 +132,75 @@ def broadcast_new(request: HttpRequest) -> HttpResponse:
                 return redirect("families:broadcast_detail", broadcast_id=broadcast.pk)
     else:
         form = BroadcastForm(actor=actor, school=school)
+    audience = (
+        form.audience_data()
+        if form.is_bound
+        else {"audience": form.fields["audience"].initial or ""}
+    )
     return render(
         request,
         "messaging/broadcasts/new.html",
-        {"form": form, "school": school, "schools": schools},
+        {"form": form, "school": school, "schools": schools, **_audience_context(school, audience)},
         status=status,
+    )
+
+
+def _audience_context(school: School, audience: dict[str, Any], search: str = "") -> dict[str, Any]:
+    chosen, matches = pupil_choices(
+        school_id=school.pk, search=search, chosen=audience.get("pupil_ids") or []
+    )
+    return {
+        "reach": _reach(school, audience),
+        "chosen": chosen,
+        "matches": matches,
+        "pupil_q": search,
+    }
+
+
+def _reach(school: School, audience: dict[str, Any]) -> Reach | None:
+    """The families reached, once the audience is complete enough to count."""
+    kind = audience.get("audience")
+    if (
+        not kind
+        or (kind == AudienceKind.YEAR and not audience.get("year_group_id"))
+        or (kind == AudienceKind.GROUP and not audience.get("group_id"))
+        or (kind == AudienceKind.LIST and not audience.get("pupil_ids"))
+    ):
+        return None
+    return audience_reach(school_id=school.pk, **audience)
+
+
+@actor_passes(may_broadcast)
+def broadcast_audience(request: HttpRequest) -> HttpResponse:
+    """HTMX: the live count of families an announcement reaches, and how many get a letter."""
+    actor = actor_of(request)
+    school, _schools = school_choice(request, broadcast_schools(actor))
+    form = BroadcastForm(request.GET, actor=actor, school=school)
+    return render(
+        request,
+        "messaging/broadcasts/_reach.html",
+        {"reach": _reach(school, form.audience_data())},
+    )
+
+
+@actor_passes(may_broadcast)
+def broadcast_pupils(request: HttpRequest) -> HttpResponse:
+    """HTMX: the pupils chosen so far and up to twenty more whose names match."""
+    actor = actor_of(request)
+    school, _schools = school_choice(request, broadcast_schools(actor))
+    if not actor.can(SEND_ANNOUNCEMENTS, school.pk):
+        raise Refused
+    chosen_ids = [
+        int(value)
+        for value in request.GET.getlist("pupils")[:500]
+        if value.isdigit() and len(value) < 12
+    ]
+    search = request.GET.get("pupil_q", "").strip()[:100]
+    chosen, matches = pupil_choices(school_id=school.pk, search=search, chosen=chosen_ids)
+    return render(
+        request,
+        "messaging/broadcasts/_pupil_picker.html",
+        {"chosen": chosen, "matches": matches, "pupil_q": search},
     )
 
 

@@ -25,9 +25,9 @@ from schoolwindow.messaging.models import (
     Tone,
 )
 from schoolwindow.people.contact import contactable_links
-from schoolwindow.people.models import Guardian, Pupil, PupilStatus
+from schoolwindow.people.models import Enrolment, Guardian, Pupil, PupilStatus
 from schoolwindow.schools.calendar import school_days
-from schoolwindow.schools.models import School, Term
+from schoolwindow.schools.models import GroupKind, School, Term
 
 DEFAULT_GAP_SCHOOL_DAYS = 20
 
@@ -218,3 +218,161 @@ def positive_overview(
         without_positive=[family for family in balances if family.positive == 0],
         balances=balances,
     )
+
+
+# --- The positive notes page: every pupil, as cards, paged and filtered ----------------------
+
+DAYS_CHOICES = (14, 30, 60)
+NEVER = "never"
+
+
+@dataclass(frozen=True)
+class PositiveFilters:
+    group_id: int | None = None
+    year_group_id: int | None = None
+    days: int | None = None  # no positive contact in this many days
+    never: bool = False  # no positive contact recorded at all
+    search: str = ""
+
+
+@dataclass(frozen=True)
+class PupilCard:
+    pupil: Pupil
+    year: str
+    form: str
+    guardians: list[str]
+    last_positive: dt.datetime | None
+    days_since: int | None
+    sent_today: bool
+
+
+def last_positive_by_pupil(school_id: int) -> dict[int, dt.datetime]:
+    """When each child's family last had good news from school: a positive message about the
+    child that reached them, or a positive call, meeting or visit logged for the child or one
+    of their carers. Three grouped queries for the whole school."""
+    last: dict[int, dt.datetime] = {}
+
+    def keep(pupil_id: int | None, when: dt.datetime | None) -> None:
+        if (
+            pupil_id is not None
+            and when is not None
+            and (pupil_id not in last or when > last[pupil_id])
+        ):
+            last[pupil_id] = when
+
+    for row in (
+        Delivery.objects.filter(
+            school_id=school_id,
+            pupil__isnull=False,
+            message__author_staff__isnull=False,
+            message__tone=Tone.POSITIVE,
+            fallback_of__isnull=True,
+        )
+        .exclude(status=DeliveryStatus.CANCELLED)
+        .values("pupil_id")
+        .annotate(last=Max("queued_at"))
+    ):
+        keep(row["pupil_id"], row["last"])
+    by_guardian: dict[int, dt.datetime] = {}
+    for row in (
+        ContactLog.objects.filter(school_id=school_id, tone=Tone.POSITIVE)
+        .values("pupil_id", "guardian_id")
+        .annotate(last=Max("happened_at"))
+    ):
+        if row["pupil_id"] is not None:
+            keep(row["pupil_id"], row["last"])
+        elif row["guardian_id"] is not None:
+            by_guardian[row["guardian_id"]] = max(
+                row["last"], by_guardian.get(row["guardian_id"], row["last"])
+            )
+    if by_guardian:
+        for guardian_id, pupil_id in contactable_links(
+            school_id=school_id, guardian_id__in=list(by_guardian)
+        ).values_list("guardian_id", "pupil_id"):
+            keep(pupil_id, by_guardian[guardian_id])
+    return last
+
+
+def positive_pupil_ids(
+    *, actor: Actor, school: School, filters: PositiveFilters, now: dt.datetime | None = None
+) -> tuple[list[int], dict[int, dt.datetime]]:
+    """The ids of the active pupils this actor may see here that match the filters, in name
+    order, and each one's last positive contact. Ids only: the page loads twenty of them."""
+    pupils = policy_for(Pupil).visible(actor).filter(school_id=school.pk, status=PupilStatus.ACTIVE)
+    if filters.year_group_id is not None:
+        pupils = pupils.filter(year_group_id=filters.year_group_id)
+    if filters.group_id is not None:
+        pupils = pupils.filter(
+            pk__in=Enrolment.objects.filter(
+                school_id=school.pk, group_id=filters.group_id, active=True
+            ).values("pupil_id")
+        )
+    for word in filters.search.split()[:4]:
+        pupils = pupils.filter(
+            Q(legal_first_name__icontains=word)
+            | Q(legal_last_name__icontains=word)
+            | Q(preferred_first_name__icontains=word)
+            | Q(preferred_last_name__icontains=word)
+        )
+    ids = list(
+        dict.fromkeys(
+            pupils.order_by("legal_last_name", "legal_first_name", "pk").values_list(
+                "pk", flat=True
+            )
+        )
+    )
+    last = last_positive_by_pupil(school.pk)
+    if filters.never:
+        ids = [pk for pk in ids if pk not in last]
+    elif filters.days is not None:
+        cutoff = (now or timezone.now()) - dt.timedelta(days=filters.days)
+        ids = [pk for pk in ids if pk not in last or last[pk] < cutoff]
+    return ids, last
+
+
+def pupil_cards(
+    *, school_id: int, pupil_ids: list[int], last: dict[int, dt.datetime]
+) -> list[PupilCard]:
+    """One page's cards, in four queries whatever the page's size."""
+    pupils = Pupil.objects.filter(pk__in=pupil_ids).select_related("year_group").in_bulk()
+    forms = dict(
+        Enrolment.objects.filter(
+            school_id=school_id,
+            pupil_id__in=pupil_ids,
+            active=True,
+            group__kind=GroupKind.REGISTRATION,
+        )
+        .order_by("pupil_id", "group__name")
+        .values_list("pupil_id", "group__name")
+    )
+    guardians: dict[int, list[str]] = {}
+    for link in (
+        contactable_links(school_id=school_id, pupil_id__in=pupil_ids)
+        .select_related("guardian")
+        .only(
+            "pupil_id",
+            "guardian__title",
+            "guardian__first_name",
+            "guardian__last_name",
+        )
+        .order_by("contact_priority", "guardian_id")
+    ):
+        guardians.setdefault(link.pupil_id, []).append(link.guardian.display_name)
+    praised = praised_today(pupil_ids, school_id=school_id)
+    today = timezone.localdate()
+    cards = []
+    for pk in pupil_ids:
+        pupil = pupils[pk]
+        when = last.get(pk)
+        cards.append(
+            PupilCard(
+                pupil=pupil,
+                year=pupil.year_group.name if pupil.year_group else "",
+                form=forms.get(pk, ""),
+                guardians=guardians.get(pk, []),
+                last_positive=when,
+                days_since=(today - timezone.localtime(when).date()).days if when else None,
+                sent_today=pk in praised,
+            )
+        )
+    return cards

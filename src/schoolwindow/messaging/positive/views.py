@@ -7,8 +7,11 @@ buttons also answer HTMX with just a status line.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,12 +19,13 @@ from django.utils.translation import gettext as _
 from schoolwindow.core.access import staff_only
 from schoolwindow.core.errors import attempt_quietly
 from schoolwindow.core.once import AlreadyDone, form_token_for
+from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import policy_for
 from schoolwindow.core.requests import actor_of, is_htmx
 from schoolwindow.messaging.positive import selectors, services
 from schoolwindow.people.contact import contactable_links
 from schoolwindow.people.models import Pupil, PupilStatus
-from schoolwindow.schools.models import School
+from schoolwindow.schools.models import Group, School, YearGroup
 from schoolwindow.schools.requests import school_choice
 
 # --- Praise ----------------------------------------------------------------------------------
@@ -103,9 +107,10 @@ def _praise_post(request: HttpRequest, *, allowed_pupils: dict[int, Pupil]) -> H
             {"text": text, "ok": ok, "pupil": pupil},
         )
     (messages.success if ok else messages.error)(request, text)
-    target = request.path
-    if phrase_key:
-        target += "?phrase=" + phrase_key
+    # Back to the same page, filters and all (the form posts to the address it was shown at).
+    target = request.get_full_path()
+    if phrase_key and "phrase=" not in target:
+        target += ("&" if "?" in target else "?") + urlencode({"phrase": phrase_key})
     return redirect(target)
 
 
@@ -156,11 +161,79 @@ def praise_pupil(request: HttpRequest, pupil_id: int) -> HttpResponse:
 
 @staff_only
 def positive_page(request: HttpRequest) -> HttpResponse:
+    """Every pupil this person may see, as cards with a praise button: paged, filtered by
+    class, year and how long since the family last had good news, and searchable by name."""
     actor = actor_of(request)
     school, schools = school_choice(request, sorted(actor.staff_ids))
-    overview = selectors.positive_overview(actor=actor, school=school)
+    if request.method == "POST":
+        return _praise_post(request, allowed_pupils=_postable(actor, school, request.POST))
+    filters, days_value = _filters(request)
+    ids, last = selectors.positive_pupil_ids(actor=actor, school=school, filters=filters)
+    page = Paginator(ids, 20).get_page(request.GET.get("page"))
+    phrases = services.praise_phrases()
+    chosen = request.GET.get("phrase", "")
+    if chosen not in {p.key for p in phrases} and phrases:
+        chosen = phrases[0].key
     return render(
         request,
         "messaging/positive/positive.html",
-        {"overview": overview, "school": school, "schools": schools},
+        {
+            "school": school,
+            "schools": schools,
+            "page": page,
+            "cards": selectors.pupil_cards(
+                school_id=school.pk, pupil_ids=list(page.object_list), last=last
+            ),
+            "filters": filters,
+            "days_value": days_value,
+            "days_choices": selectors.DAYS_CHOICES,
+            "groups": policy_for(Group)
+            .visible(actor)
+            .filter(school=school, active=True)
+            .order_by("name")
+            .only("pk", "name"),
+            "years": YearGroup.objects.filter(school=school).order_by("pk").only("pk", "name"),
+            "phrases": [
+                (phrase.key, phrase.texts["en"].format(child=_("[name]"), school=school.name))
+                for phrase in phrases
+            ],
+            "chosen": chosen,
+            "matched": len(ids),
+        },
     )
+
+
+def _number(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+def _filters(request: HttpRequest) -> tuple[selectors.PositiveFilters, str]:
+    days_value = request.GET.get("days", "")
+    days = _number(days_value)
+    if days not in selectors.DAYS_CHOICES:
+        days = None
+    never = days_value == selectors.NEVER
+    if days is None and not never:
+        days_value = ""
+    return (
+        selectors.PositiveFilters(
+            group_id=_number(request.GET.get("group", "")),
+            year_group_id=_number(request.GET.get("year", "")),
+            days=days,
+            never=never,
+            search=request.GET.get("q", "").strip()[:100],
+        ),
+        days_value,
+    )
+
+
+def _postable(actor: Actor, school: School, post: QueryDict) -> dict[int, Pupil]:
+    """The one pupil a praise button names, when this person may see them here."""
+    pupil_id = _number(post.get("pupil", ""))
+    pupil = (
+        policy_for(Pupil)
+        .visible(actor)
+        .filter(pk=pupil_id or 0, school_id=school.pk, status=PupilStatus.ACTIVE)
+        .first()
+    )
+    return {pupil.pk: pupil} if pupil is not None else {}

@@ -5,10 +5,15 @@ from the engagement facts.
 from __future__ import annotations
 
 import datetime as dt
+import random
+import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Length
+from django.utils import timezone
 
 from schoolwindow.core.capabilities import APPROVE_SUMMARIES
 from schoolwindow.core.permissions import Actor
@@ -21,12 +26,18 @@ from schoolwindow.engagement.models import (
     HomeworkSubmission,
 )
 from schoolwindow.messaging.delivery.quiet import settings_for
+from schoolwindow.messaging.delivery.services import channel_for
 from schoolwindow.messaging.models import (
     ConversationKind,
     Delivery,
+    DeliveryStatus,
+    Message,
+    Nudge,
     NudgeBatch,
+    Tone,
 )
-from schoolwindow.people.models import Enrolment, Pupil, PupilStatus
+from schoolwindow.people.models import Channel, Enrolment, Guardian, Pupil, PupilStatus
+from schoolwindow.people.selectors import language_name
 from schoolwindow.schools.models import GroupKind
 
 
@@ -88,10 +99,24 @@ class PupilWeek:
     class_full: int = 0  # classmates (with marks) in for every session
     class_size: int = 0
     class_present_avg: float = 0.0
+    praise: int = 0  # positive notes home this week
+    messages: int = 0  # other messages between school and home about the child this week
 
     def has_news(self) -> bool:
+        """Whether there is anything new to tell: a full week with nothing due, missing, praised
+        or written about is not worth a message."""
         missed_sessions = self.sessions_possible > self.sessions_present
-        return bool(missed_sessions or self.missing or self.coming_up)
+        return bool(
+            missed_sessions or self.missing or self.coming_up or self.praise or self.messages
+        )
+
+    def hard_week(self) -> bool:
+        """Half the week or more away, or three pieces of homework missing: worth a read."""
+        away = self.sessions_possible - self.sessions_present
+        return bool(
+            (self.sessions_possible and away * 2 >= self.sessions_possible)
+            or len(self.missing or []) >= 3
+        )
 
     def as_facts(self) -> dict[str, object]:
         return {
@@ -103,6 +128,8 @@ class PupilWeek:
             "class_full": self.class_full,
             "class_size": self.class_size,
             "class_present_avg": round(self.class_present_avg, 1),
+            "praise": self.praise,
+            "messages": self.messages,
         }
 
 
@@ -171,19 +198,19 @@ def week_facts(school_id: int, week_starting: dt.date) -> dict[int, PupilWeek]:
             homework__due_on__range=(week_starting, friday),
         )
         .order_by("homework__due_on", "homework__title")
-        .values_list("pupil_id", "homework__title", "homework__subject")
+        .values_list("pupil_id", "homework__title", "homework__subject", "homework__group__name")
     )
-    for pupil_id, title, subject in missing:
+    for pupil_id, title, subject, group_name in missing:
         week = weeks.get(pupil_id)
         if week is not None:
-            week.missing = (week.missing or []) + [_item(title, subject)]
+            week.missing = (week.missing or []) + [_item(title, subject, group_name)]
     # Homework due next week, for the groups each pupil is in (not yet handed in).
     upcoming = list(
         Homework.objects.filter(
             school_id=school_id, due_on__range=(next_monday, next_sunday), group__isnull=False
         )
         .order_by("due_on", "title")
-        .values_list("pk", "group_id", "title", "subject", "due_on")
+        .values_list("pk", "group_id", "title", "subject", "due_on", "group__name")
     )
     if upcoming:
         members_of: dict[int, list[int]] = defaultdict(list)
@@ -198,18 +225,63 @@ def week_facts(school_id: int, week_starting: dt.date) -> dict[int, PupilWeek]:
                 status__in=(HomeworkStatus.ON_TIME, HomeworkStatus.LATE),
             ).values_list("homework_id", "pupil_id")
         )
-        for homework_id, group_id, title, subject, due_on in upcoming:
+        for homework_id, group_id, title, subject, due_on, group_name in upcoming:
             for pupil_id in members_of.get(group_id, []):
                 week = weeks.get(pupil_id)
                 if week is None or (homework_id, pupil_id) in handed_in:
                     continue
                 week.coming_up = (week.coming_up or []) + [
-                    (_item(title, subject), due_on.isoformat())
+                    (_item(title, subject, group_name), due_on.isoformat())
                 ]
+    _contact_this_week(school_id, week_starting, weeks)
     return weeks
 
 
-def _item(title: str, subject: str) -> str:
+def _contact_this_week(school_id: int, week_starting: dt.date, weeks: dict[int, PupilWeek]) -> None:
+    """Praise sent home, and other messages about each child, in the week (two queries)."""
+    start = timezone.make_aware(dt.datetime.combine(week_starting, dt.time.min))
+    end = start + dt.timedelta(days=7)
+    praise = (
+        Delivery.objects.filter(
+            school_id=school_id,
+            pupil__isnull=False,
+            message__tone=Tone.POSITIVE,
+            message__author_staff__isnull=False,
+            queued_at__gte=start,
+            queued_at__lt=end,
+            fallback_of__isnull=True,
+        )
+        .exclude(status=DeliveryStatus.CANCELLED)
+        .values("pupil_id")
+        .annotate(n=Count("message_id", distinct=True))
+    )
+    for row in praise:
+        week = weeks.get(row["pupil_id"])
+        if week is not None:
+            week.praise = row["n"]
+    talk = (
+        Message.objects.filter(
+            school_id=school_id,
+            conversation__pupil__isnull=False,
+            conversation__kind=ConversationKind.CONVERSATION,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .exclude(tone=Tone.POSITIVE)
+        .values("conversation__pupil_id")
+        .annotate(n=Count("id"))
+    )
+    for talked in talk:
+        week = weeks.get(talked["conversation__pupil_id"])
+        if week is not None:
+            week.messages = talked["n"]
+
+
+def _item(title: str, subject: str, group_name: str | None = "") -> str:
+    """A piece of homework in words for a family: the subject and title, without the teaching
+    group's code ("Quiz: cells (8Sc3)" → "Science: Quiz: cells"), which means nothing at home."""
+    if group_name:
+        title = re.sub(rf"\s*[(\[]{re.escape(group_name)}[)\]]", "", title).strip() or title
     return f"{subject}: {title}" if subject and subject.lower() not in title.lower() else title
 
 
@@ -238,4 +310,134 @@ def nudge_delivery_by_token(token: str) -> Delivery | None:
         )
         .select_related("guardian")
         .first()
+    )
+
+
+# --- Approving by exception ------------------------------------------------------------------
+
+LONGEST_SHOWN = 10
+SAMPLE_SIZE = 5
+SHOW_CHOICES = ("look", "held", "skipped", "all")
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    prepared: int
+    to_look: int
+    held: int
+    skipped: int
+    sent: int
+    to_send: int  # what "approve the rest" would send now
+    by_language: list[tuple[str, int]]
+    by_channel: list[tuple[str, int]]
+
+
+def longest_ids(batch: NudgeBatch) -> list[int]:
+    """The batch's longest summaries: long ones are where an odd sentence hides."""
+    return list(
+        Nudge.objects.filter(batch=batch)
+        .order_by(Length("body").desc(), "pk")
+        .values_list("pk", flat=True)[:LONGEST_SHOWN]
+    )
+
+
+def to_look_at(batch: NudgeBatch, longest: Sequence[int]) -> Q:
+    return Q(batch=batch) & (Q(needs_look=True) | Q(pk__in=list(longest)))
+
+
+def batch_counts(batch: NudgeBatch, longest: Sequence[int]) -> BatchCounts:
+    """The figures at the top of the page, in four queries whatever the batch's size."""
+    totals = Nudge.objects.filter(batch=batch).aggregate(
+        n_prepared=Count("id"),
+        n_held=Count("id", filter=Q(held=True, message__isnull=True)),
+        n_skipped=Count("id", filter=Q(skipped=True)),
+        n_sent=Count("id", filter=Q(message__isnull=False)),
+        n_to_send=Count("id", filter=Q(held=False, skipped=False, message__isnull=True)),
+    )
+    to_look = Nudge.objects.filter(to_look_at(batch, longest)).count()
+    languages = (
+        Nudge.objects.filter(batch=batch)
+        .values("guardian__preferred_language")
+        .annotate(n=Count("id"))
+        .order_by("-n", "guardian__preferred_language")
+    )
+    channels: dict[str, int] = defaultdict(int)
+    for guardian in Guardian.objects.filter(
+        pk__in=Nudge.objects.filter(batch=batch).values("guardian_id")
+    ).only("preferred_channel", "user_id", "phone", "email", "address"):
+        channels[channel_for(guardian)[0]] += 1
+    labels = dict(Channel.choices)
+    return BatchCounts(
+        prepared=totals["n_prepared"],
+        to_look=to_look,
+        held=totals["n_held"],
+        skipped=totals["n_skipped"],
+        sent=totals["n_sent"],
+        to_send=totals["n_to_send"],
+        by_language=[
+            (language_name(row["guardian__preferred_language"] or "en"), row["n"])
+            for row in languages
+        ],
+        by_channel=[
+            (str(labels.get(channel, channel)), n)
+            for channel, n in sorted(channels.items(), key=lambda item: (-item[1], item[0]))
+        ],
+    )
+
+
+def _with_people(queryset: QuerySet[Nudge]) -> QuerySet[Nudge]:
+    return queryset.select_related("guardian", "pupil").only(
+        "body",
+        "edited",
+        "skipped",
+        "held",
+        "look",
+        "message_id",
+        "pupil__legal_first_name",
+        "pupil__legal_last_name",
+        "pupil__preferred_first_name",
+        "pupil__preferred_last_name",
+        "guardian__title",
+        "guardian__first_name",
+        "guardian__last_name",
+        "guardian__preferred_language",
+    )
+
+
+def batch_sample(batch: NudgeBatch, longest: Sequence[int]) -> list[Nudge]:
+    """A few of the summaries nobody needs to look at, chosen at random but the same each time
+    the page is shown (seeded by the batch), so two readers see the same ones."""
+    others = list(
+        Nudge.objects.filter(batch=batch)
+        .exclude(to_look_at(batch, longest))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    chosen = random.Random(batch.pk).sample(others, min(SAMPLE_SIZE, len(others)))
+    return list(_with_people(Nudge.objects.filter(pk__in=chosen)).order_by("pk"))
+
+
+def batch_nudges(
+    batch: NudgeBatch, *, longest: Sequence[int], show: str = "look", search: str = ""
+) -> QuerySet[Nudge]:
+    """The summaries to list: those to look at (the default), held back, skipped or all,
+    narrowed by a search on the child's or the parent's name."""
+    nudges = Nudge.objects.filter(batch=batch)
+    if show == "look":
+        nudges = nudges.filter(to_look_at(batch, longest))
+    elif show == "held":
+        nudges = nudges.filter(held=True, message__isnull=True)
+    elif show == "skipped":
+        nudges = nudges.filter(skipped=True)
+    for word in search.split()[:4]:
+        nudges = nudges.filter(
+            Q(pupil__legal_first_name__icontains=word)
+            | Q(pupil__legal_last_name__icontains=word)
+            | Q(pupil__preferred_first_name__icontains=word)
+            | Q(pupil__preferred_last_name__icontains=word)
+            | Q(guardian__first_name__icontains=word)
+            | Q(guardian__last_name__icontains=word)
+        )
+    return _with_people(nudges).order_by(
+        "pupil__legal_last_name", "pupil__legal_first_name", "pupil_id", "guardian_id"
     )
