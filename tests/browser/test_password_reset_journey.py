@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.accounts.conftest import reset_link
-from tests.browser.conftest import SMALL_PHONE, assert_accessible
+from tests.browser.conftest import SMALL_PHONE, assert_accessible, open_menu
 from tests.factories import SchoolFactory, staff_member, totp_code
 from tests.messaging.outbox_support import SmtpSink
 
@@ -70,6 +70,7 @@ def test_forgotten_password_to_signed_in_with_code(
     expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
     page.get_by_label("Six-digit code").fill(totp_code(staff.user))
     page.get_by_role("button", name="Continue").click()
+    open_menu(page)  # on a phone the main links are behind "Menu"
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
     # The link was spent by the new password.

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('messaging', '0002_conversation_in_answer_to'),
+        ('messaging', '0003_nudge_look'),
     ]
 
     operations = [
