@@ -123,6 +123,15 @@ def letters_printed(event: AuditEvent, names: Names, who: str) -> str:
     ) % {"who": who, "count": count}
 
 
+def letters_downloaded(event: AuditEvent, names: Names, who: str) -> str:
+    count = int(detail(event, "count", 0) or 0)
+    return ngettext(
+        "%(who)s downloaded %(count)d letter to families to print",
+        "%(who)s downloaded %(count)d letters to families to print",
+        count,
+    ) % {"who": who, "count": count}
+
+
 def guardian_and_pupil_refs(event: AuditEvent) -> list[Ref]:
     return [*pupil_refs(event), *detail_ref(event, "guardian", "guardian_id")]
 
@@ -196,6 +205,21 @@ KINDS = [
         action="messaging.letters_printed",
         label=gettext_lazy("Printed letters to families"),
         sentence=letters_printed,
+    ),
+    EventKind(
+        action="messaging.letters_downloaded",
+        label=gettext_lazy("Downloaded letters to families"),
+        sentence=letters_downloaded,
+    ),
+    EventKind(
+        action="messaging.nudge_sent",
+        label=gettext_lazy("Sent one weekly summary"),
+        sentence=lambda e, n, who: _("%(who)s sent one weekly summary") % {"who": who},
+    ),
+    EventKind(
+        action="messaging.nudge_skipped",
+        label=gettext_lazy("Skipped one weekly summary"),
+        sentence=lambda e, n, who: _("%(who)s skipped one weekly summary") % {"who": who},
     ),
 ]
 
