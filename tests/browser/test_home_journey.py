@@ -4,7 +4,8 @@ scroll, and axe-core finds nothing."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
+from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_journeys import sign_in
@@ -12,7 +13,7 @@ from tests.world import World, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 # The headings each role's first screen starts with.
 FIRST_SCREEN = {
@@ -42,10 +43,7 @@ def no_sideways_scroll(page: Page) -> bool:
 
 @pytest.mark.parametrize("role", list(FIRST_SCREEN))
 def test_each_role_lands_on_their_morning(
-    page: Page,
-    live_server,
-    world: World,
-    role: str,  # type: ignore[no-untyped-def]
+    page: Page, live_server: LiveServer, world: World, role: str
 ) -> None:
     page.set_viewport_size(PHONE)
     sign_in(page, live_server.url, world, role)

@@ -17,7 +17,12 @@ from django.db.models import Count, Q
 from schoolwindow.core.capabilities import HOME_CLASSES, Role
 from schoolwindow.core.panels import HOME, HOME_TOP, SCHOOL_FIGURES, ShownPanel
 from schoolwindow.core.permissions import Actor
-from schoolwindow.people.models import AdvocateAssignment, PupilStatus, TeachingAssignment
+from schoolwindow.people.models import (
+    AdvocateAssignment,
+    Pupil,
+    PupilStatus,
+    TeachingAssignment,
+)
 from schoolwindow.schools.models import School
 
 # A teacher's classes are few, but a head of department may teach many: the rest are a link.
@@ -162,5 +167,16 @@ def home_get(*, actor: Actor, today: dt.date) -> Home:
     return home
 
 
-def pupil_home_get(*, actor: Actor, today: dt.date) -> list[ShownPanel]:
-    return HOME.shown(actor=actor, subject=today, mode="pupil")
+@dataclass(frozen=True)
+class PupilHome:
+    first_name: str  # the name the pupil goes by, from the school's record
+    panels: list[ShownPanel]
+
+
+def pupil_home_get(*, actor: Actor, today: dt.date) -> PupilHome:
+    pupil = Pupil.objects.filter(pk=actor.pupil_id).only("legal_first_name", "preferred_first_name")
+    found = pupil.first()
+    return PupilHome(
+        first_name=found.first_name if found is not None else "",
+        panels=HOME.shown(actor=actor, subject=today, mode="pupil"),
+    )

@@ -180,8 +180,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if actor.is_guardian:
         return redirect("my_children")
     if actor.is_pupil:
-        panels = rendered(request, pupil_home_get(actor=actor, today=today))
-        return render(request, "accounts/home_pupil.html", {"panels": panels})
+        pupil_home = pupil_home_get(actor=actor, today=today)
+        context = {
+            "first_name": pupil_home.first_name,
+            "panels": rendered(request, pupil_home.panels),
+        }
+        return render(request, "accounts/home_pupil.html", context)
     return render(request, "accounts/home.html", {"home": None, "panels": []})
 
 
