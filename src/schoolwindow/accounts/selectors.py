@@ -174,8 +174,11 @@ class PupilHome:
 
 
 def pupil_home_get(*, actor: Actor, today: dt.date) -> PupilHome:
-    pupil = Pupil.objects.filter(pk=actor.pupil_id).only("legal_first_name", "preferred_first_name")
-    found = pupil.first()
+    found = (
+        Pupil.objects.filter(pk=actor.pupil_id or 0)
+        .only("legal_first_name", "preferred_first_name")
+        .first()
+    )
     return PupilHome(
         first_name=found.first_name if found is not None else "",
         panels=HOME.shown(actor=actor, subject=today, mode="pupil"),
