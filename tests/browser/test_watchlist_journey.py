@@ -69,7 +69,7 @@ def test_pastoral_lead_triages_from_the_watchlist_and_sees_the_chart(
 ) -> None:
     base = live_server.url
     sign_in(page, base, world, "pastoral")
-    page.get_by_role("link", name="Watchlist").click()
+    page.get_by_role("link", name="Watchlist", exact=True).click()
     expect(page.get_by_role("heading", name="Watchlist", level=1)).to_be_visible()
     flag = Flag.objects.get(pupil=world.pupil)
     row = page.locator(f"#flag-{flag.pk}")

@@ -148,7 +148,7 @@ def test_every_staff_view_is_audited(world: World, role: str) -> None:
 def test_parent_sees_a_family_page_with_only_their_own_details(world: World) -> None:
     response = world.client("parent").get(url(world.ada))
     html = response.content.decode()
-    assert response.templates[0].name == "people/pupil_detail_family.html"
+    assert "people/pupil_detail_family.html" in {t.name for t in response.templates}
     assert "Ada Kowalska" in html
     assert "Oakfield Academy" in html
     assert "7R" in html

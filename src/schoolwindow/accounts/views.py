@@ -14,6 +14,7 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -24,9 +25,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schoolwindow.accounts import services
 from schoolwindow.accounts.forms import CodeForm, LanguageForm, SetPasswordForm, SignInForm
-from schoolwindow.accounts.selectors import home_context
+from schoolwindow.accounts.selectors import home_get, pupil_home_get
 from schoolwindow.core.access import signed_in
 from schoolwindow.core.models import User
+from schoolwindow.core.panels import ShownPanel
 from schoolwindow.core.requests import actor_of, safe_next, signed_in_user
 from schoolwindow.people import services as people_services
 
@@ -161,15 +163,30 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
+def rendered(request: HttpRequest, panels: list[ShownPanel]) -> list[str]:
+    return [render_to_string(panel.template, panel.context, request) for panel in panels]
+
+
 @signed_in
 def home(request: HttpRequest) -> HttpResponse:
+    """Each person's morning: staff and trust officers get the blocks for what they do, a
+    pupil their week; a parent's home is the list of their children."""
     actor = actor_of(request)
-    if actor.is_guardian and not actor.is_staff_member:
+    today = timezone.localdate()
+    if actor.is_staff_member or actor.is_trust_officer:
+        view = home_get(actor=actor, today=today)
+        context = {"home": view, "panels": rendered(request, view.panels)}
+        return render(request, "accounts/home.html", context)
+    if actor.is_guardian:
         return redirect("my_children")
     if actor.is_pupil:
-        return redirect("pupil_detail", pupil_id=actor.pupil_id)
-    context: dict[str, Any] = home_context(actor=actor)
-    return render(request, "accounts/home.html", context)
+        pupil_home = pupil_home_get(actor=actor, today=today)
+        context = {
+            "first_name": pupil_home.first_name,
+            "panels": rendered(request, pupil_home.panels),
+        }
+        return render(request, "accounts/home_pupil.html", context)
+    return render(request, "accounts/home.html", {"home": None, "panels": []})
 
 
 def has_confirmed_totp(user: User) -> bool:

@@ -128,3 +128,26 @@ INVITE_PARENTS = capability(
 
 # Data in
 IMPORT_ROSTERS = capability("import rosters and see import history", Role.OFFICE, Role.LEADER)
+
+# The home page: which blocks start each person's morning (the blocks' own records are still
+# scoped by the capabilities above and the policies).
+HOME_TRIAGE = capability(
+    "start the day with new and worsening flags, their own flags, contacts due and every "
+    "family waiting for a reply",
+    Role.PASTORAL,
+    Role.DSL,
+    Role.FLO,
+)
+HOME_MY_REPLIES = capability(
+    "start the day with the families waiting for their own reply", Role.TEACHER, Role.ADVOCATE
+)
+HOME_CLASSES = capability(
+    "start the day with their classes and the praise they have sent", Role.TEACHER
+)
+HOME_SCHOOL_GLANCE = capability(
+    "start the day with the school at a glance: attendance, the watchlist, families we can't reach",
+    Role.LEADER,
+)
+HOME_OFFICE = capability(
+    "start the day with imports and letters waiting to be printed", Role.OFFICE
+)

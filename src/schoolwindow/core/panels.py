@@ -12,9 +12,12 @@ checked the actor may see, and returns the template's context, or None to show n
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.functional import Promise
 
 from schoolwindow.core.permissions import Actor
 
@@ -58,3 +61,50 @@ class PanelSlot:
 
 
 PUPIL_PAGE = PanelSlot("pupil page")
+
+
+# --- The home page ("my morning") -------------------------------------------------------------
+#
+# The home page is owned by `accounts`, which sits below engagement, messaging and connectors.
+# Each of those registers its blocks on `HOME` (the subject is today's date); a block's context
+# function decides from the actor's capabilities whether it shows, and returns None when not.
+# Modes: "staff" (anyone with a role at a school), "trust" (trust officers), "pupil".
+#
+# Every block is bounded: counts, the first few rows, and a link to the full, paged list — so
+# the page costs the same number of queries however large the school.
+HOME = PanelSlot("home")
+
+# How many rows a home block lists before its "see all" link.
+HOME_TOP = 5
+
+
+SchoolFigures = Callable[[Sequence[int], dt.date], Mapping[int, str]]
+
+
+@dataclass(frozen=True)
+class SchoolFigure:
+    """One column of the trust officer's schools-side-by-side table.
+
+    `values(school_ids, today)` returns the figure as shown, per school, in a fixed number of
+    queries for all the schools together.
+    """
+
+    name: str
+    label: str | Promise
+    values: SchoolFigures
+    order: int = 100
+
+
+class FigureSlot:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._figures: dict[str, SchoolFigure] = {}
+
+    def register(self, figure: SchoolFigure) -> None:
+        self._figures[figure.name] = figure
+
+    def figures(self) -> list[SchoolFigure]:
+        return sorted(self._figures.values(), key=lambda f: (f.order, f.name))
+
+
+SCHOOL_FIGURES = FigureSlot("school figures")

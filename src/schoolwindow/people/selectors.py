@@ -79,7 +79,8 @@ def pupil_tags(pupil: Pupil) -> list[Tag]:
         tags.append(Tag(str(_("SEN support"))))
     if pupil.eal:
         if pupil.home_language:
-            tags.append(Tag(str(_("EAL: %(language)s") % {"language": pupil.home_language})))
+            language = language_name(pupil.home_language)
+            tags.append(Tag(str(_("EAL: %(language)s") % {"language": language})))
         else:
             tags.append(Tag(str(_("EAL"))))
     if pupil.young_carer:
@@ -320,6 +321,10 @@ class PupilProfile:
     is_dsl: bool = False
     # The signed-in parent's own record, for the family version of the page.
     own_guardian: GuardianEntry | None = None
+
+    @property
+    def home_language_name(self) -> str:
+        return language_name(self.pupil.home_language)
 
 
 def guardian_entry(link: GuardianLink, *, with_reason: bool, can_invite: bool) -> GuardianEntry:

@@ -61,6 +61,8 @@ class InboxFilters:
     unread: bool = False
     pupil_id: int | None = None
     kind: str = ""
+    # Only conversations where the family wrote last (waiting for a reply), oldest first.
+    waiting: bool = False
 
 
 @dataclass
@@ -127,6 +129,25 @@ def last_message_subquery(**extra: object) -> Subquery:
     )
 
 
+def last_author_guardian() -> Subquery:
+    return Subquery(
+        Message.objects.filter(conversation=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values("author_guardian_id")[:1]
+    )
+
+
+def waiting_for_reply(conversations: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """Open conversations whose newest message is the family's: someone at school owes a reply.
+    Announcements are one-way (answers go to their own conversation)."""
+    return (
+        conversations.exclude(kind=ConversationKind.BROADCAST)
+        .filter(closed=False)
+        .annotate(waiting_guardian_id=last_author_guardian())
+        .filter(waiting_guardian_id__isnull=False)
+    )
+
+
 def unread_q() -> Q:
     return Q(my_participant=True) & (Q(my_read__isnull=True) | Q(my_read__lt=F("last_message_at")))
 
@@ -155,6 +176,10 @@ def staff_inbox(*, actor: Actor, filters: InboxFilters) -> QuerySet[Conversation
         conversations = conversations.filter(pupil_id=filters.pupil_id)
     if filters.kind:
         conversations = conversations.filter(kind=filters.kind)
+    order = ("-last_message_at", "-id")
+    if filters.waiting:
+        conversations = waiting_for_reply(conversations)  # type: ignore[assignment]
+        order = ("last_message_at", "id")
     return (
         conversations.select_related("pupil")
         .only(
@@ -167,7 +192,7 @@ def staff_inbox(*, actor: Actor, filters: InboxFilters) -> QuerySet[Conversation
             "created_at",
             *PUPIL_NAME_FIELDS,
         )
-        .order_by("-last_message_at", "-id")
+        .order_by(*order)
     )
 
 

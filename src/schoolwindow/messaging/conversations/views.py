@@ -76,7 +76,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
         if scope not in selectors.SCOPES:
             scope = "mine"
         filters = inbox_selectors.InboxFilters(
-            scope=scope, unread=unread, pupil_id=get_int(request.GET, "pupil"), kind=kind
+            scope=scope,
+            unread=unread,
+            pupil_id=get_int(request.GET, "pupil"),
+            kind=kind,
+            waiting=request.GET.get("waiting") == "1",
         )
         conversations = inbox_selectors.staff_inbox(actor=actor, filters=filters)
         page = Paginator(conversations, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
