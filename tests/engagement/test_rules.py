@@ -142,7 +142,7 @@ def test_an_authorised_absence_day_is_not_silence(pupil: Pupil) -> None:
     reason = reasons_for(pupil, MONDAY)["no_online"]
     assert reason["args"]["days"] == 3
     assert reason["args"]["excused_days"] == ["2026-11-18", "2026-11-19"]
-    assert "Not counted (authorised absence): Wed 18 Nov, Thu 19 Nov" in reason_evidence(reason)
+    assert "Not counted (authorised absence): Thu 19 Nov, Wed 18 Nov" in reason_evidence(reason)
 
 
 def test_a_school_setting_changes_the_outcome(pupil: Pupil) -> None:
@@ -235,7 +235,48 @@ def test_ten_unauthorised_sessions_in_ten_school_weeks(school: School) -> None:
         "10 unauthorised absences (half-day sessions) in the last 10 school weeks; "
         "most recently Fri 20 Nov"
     )
-    assert "Mon 5 Oct: 1 session" in reason_evidence(reason)
+    # The newest five days, newest first; the rest summed up rather than listed.
+    assert reason_evidence(reason) == [
+        "Fri 20 Nov: 1 session",
+        "Thu 19 Nov: 2 sessions",
+        "Wed 18 Nov: 2 sessions",
+        "Tue 17 Nov: 2 sessions",
+        "Mon 16 Nov: 2 sessions",
+        "Before that: 1 more session on 1 day",
+    ]
+
+
+def test_six_weeks_of_evidence_reads_as_the_newest_few_and_a_sum() -> None:
+    days = [(D(2026, 10, 1) + dt.timedelta(days=i)).isoformat() for i in range(40)]
+    reason = {
+        "key": "unauthorised",
+        "rule": "unauthorised",
+        "args": {"dates": [(day, 2) for day in days]},
+    }
+    lines = reason_evidence(reason)
+    assert len(lines) == 6
+    assert lines[0] == "Mon 9 Nov: 2 sessions"
+    assert lines[-1] == "Before that: 70 more sessions on 35 days"
+    silent = {"key": "no_online", "rule": "no_online", "args": {"silent_days": days}}
+    (line,) = reason_evidence(silent)
+    assert line.startswith("School days without online activity: Mon 9 Nov, Sun 8 Nov")
+    assert line.endswith("and 32 earlier days")
+    homework = {
+        "key": "homework_missing",
+        "rule": "homework_missing",
+        "args": {"items": [{"title": f"Task {i}", "due_on": days[i]} for i in range(9)]},
+    }
+    lines = reason_evidence(homework)
+    assert lines[0] == "Task 8 (due Fri 9 Oct)"
+    assert lines[-1] == "Before that: 4 more pieces not handed in"
+    family = {
+        "key": "family",
+        "rule": "family",
+        "args": {"sent": days[:7], "read": [False] * 7},
+    }
+    lines = reason_evidence(family)
+    assert lines[0] == "Sent Wed 7 Oct, not read"
+    assert lines[-1] == "Before that: 2 more messages without a reply"
 
 
 # --- Homework --------------------------------------------------------------------------------

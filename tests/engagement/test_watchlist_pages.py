@@ -251,6 +251,29 @@ def test_ranked_by_risk_then_by_weight_of_reasons(world: World) -> None:
     assert [row.flag.pk for row in rows] == [high.pk, mid.pk, low.pk, none.pk]
 
 
+def test_the_urgent_come_first_and_among_them_the_unassigned(world: World) -> None:
+    def pupil(name: str) -> Pupil:
+        return PupilFactory(school=world.oakfield, legal_first_name=name)
+
+    taken = flag_for(pupil("Taken"), risk=0.9, assigned_to=world.staff["pastoral"])
+    free = flag_for(pupil("Free"), risk=0.6)
+    heavy = flag_for(pupil("Heavy"), severity=6)
+    mild = flag_for(pupil("Mild"), risk=0.3)
+    rows = world.client("pastoral").get(reverse("watchlist")).context["rows"]
+    assert [row.flag.pk for row in rows] == [free.pk, heavy.pk, taken.pk, mild.pk]
+
+
+def test_the_count_of_pupils_new_today(world: World) -> None:
+    flag_for(world.ada, opened_on=TODAY)
+    flag_for(world.cara)
+    flag_for(PupilFactory(school=world.oakfield), opened_on=TODAY, status="snoozed")
+    response = world.client("pastoral").get(reverse("watchlist"))
+    assert response.context["new_count"] == 1
+    assert "1 new today." in response.content.decode()
+    response = world.client("pastoral").get(reverse("watchlist") + "?status=resolved")
+    assert "new today" not in response.content.decode()
+
+
 def test_new_since_yesterday_is_marked(world: World) -> None:
     flag_for(world.ada, opened_on=TODAY)
     flag_for(world.cara)

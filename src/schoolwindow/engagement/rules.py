@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
@@ -470,8 +470,33 @@ TEXT: dict[str, Callable[[Mapping[str, Any]], str]] = {
 }
 
 
+T = TypeVar("T")
+
+# A flag's page lists the newest few records behind each reason and sums up the rest: six
+# weeks of dated lines would bury the ones that matter.
+EVIDENCE_LINES = 5
+EVIDENCE_DAYS = 8
+
+
+def newest_first(items: Sequence[T], limit: int) -> tuple[list[T], list[T]]:
+    """The newest `limit` of items stored oldest first, newest first; and the older rest."""
+    shown = list(reversed(items[-limit:])) if limit else []
+    return shown, list(items[: max(0, len(items) - limit)])
+
+
+def day_list(days: Sequence[str]) -> str:
+    """'Tue 4 Nov, Mon 3 Nov and 6 more days' from days stored oldest first."""
+    shown, rest = newest_first(days, EVIDENCE_DAYS)
+    text = ", ".join(day_label(day) for day in shown)
+    if rest:
+        text += " " + ngettext("and %(n)d earlier day", "and %(n)d earlier days", len(rest)) % {
+            "n": len(rest)
+        }
+    return text
+
+
 def reason_evidence(reason: Mapping[str, Any]) -> list[str]:
-    """The records behind a reason, one line each, for the flag's page."""
+    """The records behind a reason for the flag's page: the newest few, the rest summed up."""
     a = reason["args"]
     key = reason["key"]
     lines: list[str] = []
@@ -491,33 +516,65 @@ def reason_evidence(reason: Mapping[str, Any]) -> list[str]:
         if a.get("recent_absences"):
             lines.append(
                 _("Recent days with an absence: %(days)s")
-                % {"days": ", ".join(day_label(day) for day in a["recent_absences"])}
+                % {"days": day_list(sorted(a["recent_absences"]))}
             )
     elif key == "unauthorised":
+        shown, rest = newest_first(a["dates"], EVIDENCE_LINES)
         lines.extend(
             ngettext("%(day)s: %(n)d session", "%(day)s: %(n)d sessions", n)
             % {"day": day_label(day), "n": n}
-            for day, n in a["dates"]
+            for day, n in shown
         )
+        if rest:
+            sessions = sum(n for _day, n in rest)
+            lines.append(
+                ngettext(
+                    "Before that: %(sessions)d more session on %(days)d day",
+                    "Before that: %(sessions)d more sessions on %(days)d days",
+                    len(rest),
+                )
+                % {"sessions": sessions, "days": len(rest)}
+            )
     elif key == "no_online":
         if a.get("silent_days"):
             lines.append(
                 _("School days without online activity: %(days)s")
-                % {"days": ", ".join(day_label(day) for day in a["silent_days"])}
+                % {"days": day_list(sorted(a["silent_days"]))}
             )
         if a.get("excused_days"):
             lines.append(
                 _("Not counted (authorised absence): %(days)s")
-                % {"days": ", ".join(day_label(day) for day in a["excused_days"])}
+                % {"days": day_list(sorted(a["excused_days"]))}
             )
     elif key == "homework_missing":
-        lines.extend(homework_label(item) for item in a["items"])
+        shown, rest = newest_first(a["items"], EVIDENCE_LINES)
+        lines.extend(homework_label(item) for item in shown)
+        if rest:
+            lines.append(
+                ngettext(
+                    "Before that: %(n)d more piece not handed in",
+                    "Before that: %(n)d more pieces not handed in",
+                    len(rest),
+                )
+                % {"n": len(rest)}
+            )
     elif key == "family":
+        sent = list(zip(a["sent"], a["read"], strict=False))
+        shown_sent, rest_sent = newest_first(sent, EVIDENCE_LINES)
         lines.extend(
             (_("Sent %(day)s, not read") if not read else _("Sent %(day)s, read, no reply"))
             % {"day": day_label(day)}
-            for day, read in zip(a["sent"], a["read"], strict=False)
+            for day, read in shown_sent
         )
+        if rest_sent:
+            lines.append(
+                ngettext(
+                    "Before that: %(n)d more message without a reply",
+                    "Before that: %(n)d more messages without a reply",
+                    len(rest_sent),
+                )
+                % {"n": len(rest_sent)}
+            )
     elif key == "risk":
         lines.extend(a.get("reasons", []))
     return lines

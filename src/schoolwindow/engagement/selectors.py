@@ -20,7 +20,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -385,8 +396,50 @@ def load_row_details(flags: Sequence[FlagInfo]) -> None:
         flag.details_loaded = True
 
 
+# A flag is urgent when the learned score gives even odds or worse, or its reasons weigh as much
+# as attendance at its second level (rules.SEVERITY): those come first, and among them the ones
+# nobody has picked up yet.
+URGENT_RISK = 0.5
+URGENT_SEVERITY = 5
+URGENCY = Case(
+    When(Q(risk__gte=URGENT_RISK) | Q(severity__gte=URGENT_SEVERITY), then=Value(1)),
+    default=Value(0),
+    output_field=IntegerField(),
+)
+
+
 def watchlist(*, actor: Actor, filters: WatchlistFilters) -> QuerySet[Flag, dict[str, Any]]:
-    """The flags the actor may see, filtered, ranked by risk, then by the weight of reasons."""
+    """The flags the actor may see, filtered: the urgent first, and among equally urgent flags
+    the unassigned first, then by risk and the weight of reasons."""
+    flags = watchlist_flags(actor=actor, filters=filters)
+    if filters.status == "resolved":
+        order: Sequence[Any] = ("-resolved_at", "pk")
+    else:
+        order = (
+            "-urgency",
+            F("assigned_to_id").asc(nulls_first=True),
+            F("risk").desc(nulls_last=True),
+            "-severity",
+            "pupil__legal_last_name",
+            "pupil__legal_first_name",
+            "pk",
+        )
+    return row_queryset(flags.annotate(urgency=URGENCY)).order_by(*order)
+
+
+def new_since_count(flags: QuerySet[Flag], *, today: dt.date | None = None) -> int:
+    """How many of these open flags were raised, got worse or came back since the last weekday
+    (the rows marked "New")."""
+    since = previous_weekday(today or timezone.localdate())
+    return (
+        flags.filter(status=FlagStatus.OPEN)
+        .filter(Q(opened_on__gt=since) | Q(worsened_on__gt=since) | Q(woken_on__gt=since))
+        .count()
+    )
+
+
+def watchlist_flags(*, actor: Actor, filters: WatchlistFilters) -> QuerySet[Flag]:
+    """The flags the actor may see, with the watchlist's filters applied, unordered."""
     flags = flags_visible(actor=actor)
     if filters.status in {"open", "snoozed", "resolved"}:
         flags = flags.filter(status=filters.status)
@@ -408,17 +461,7 @@ def watchlist(*, actor: Actor, filters: WatchlistFilters) -> QuerySet[Flag, dict
         flags = flags.filter(pupil_id__in=pupils.values("pk"))
     if filters.mine:
         flags = flags.filter(assigned_to_id__in=list(actor.staff_ids.values()))
-    if filters.status == "resolved":
-        order: Sequence[Any] = ("-resolved_at", "pk")
-    else:
-        order = (
-            F("risk").desc(nulls_last=True),
-            "-severity",
-            "pupil__legal_last_name",
-            "pupil__legal_first_name",
-            "pk",
-        )
-    return row_queryset(flags).order_by(*order)
+    return flags
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,11 @@ def watchlist(request: HttpRequest) -> HttpResponse:
         mine=request.GET.get("mine") == "1",
     )
     flags = selectors.watchlist(actor=actor, filters=filters)
+    new_count = (
+        selectors.new_since_count(selectors.watchlist_flags(actor=actor, filters=filters))
+        if filters.status in {"open", "all"}
+        else 0
+    )
     page = Paginator(flags, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.watch_rows(
         actor=actor, flags=list(page.object_list), school_names=dict(options.schools)
@@ -77,6 +82,7 @@ def watchlist(request: HttpRequest) -> HttpResponse:
     show_school = len(options.schools) > 1 and options.school_id is None
     context = {
         "page": page,
+        "new_count": new_count,
         "rows": rows,
         "rows_html": rows_html(rows, show_school=show_school, next_url=request.get_full_path()),
         "options": options,
