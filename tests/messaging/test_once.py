@@ -203,6 +203,26 @@ def test_an_announcement_sent_twice_is_one_announcement(world: World) -> None:
     )
 
 
+def test_an_announcement_written_in_two_tabs_is_sent_once_that_day(world: World) -> None:
+    url = reverse("families:broadcast_new")
+    client = staff(world, "leader")
+    form = {"audience": "school", "subject": "Sports day", "body": "Sports day is on Friday."}
+    first = client.post(url, {**form, "once": str(uuid.uuid4())})
+    assert first.status_code == 302
+    # The second tab was opened on its own, so its form holds a token of its own.
+    other_tab = client.post(url, {**form, "once": str(uuid.uuid4())}, follow=True)
+    assert Broadcast.objects.count() == 1
+    assert "You sent this announcement to the same families today already." in (
+        other_tab.content.decode()
+    )
+    assert other_tab.redirect_chain[-1][0] == reverse(
+        "families:broadcast_detail", args=[Broadcast.objects.get().pk]
+    )
+    # Different words are a different announcement.
+    client.post(url, {**form, "body": "Sports day moves to Monday.", "once": str(uuid.uuid4())})
+    assert Broadcast.objects.count() == 2
+
+
 def test_a_summary_approval_twice_or_from_two_tabs_approves_once(world: World, week) -> None:  # noqa: F811
     batch = nudges_prepare(world.secondary.pk, MONDAY)
     url = reverse("families:nudge_batch", kwargs={"batch_id": batch.pk})

@@ -11,6 +11,9 @@ link. An attempt that fails rolls its claim back with everything else, so the pe
 right and send the same form again.
 
 A form posted without a token (an old page, a script) is not protected, and not refused.
+
+Where two separately opened tabs could each write the same thing (an announcement), the service
+also claims a `content_token` made from what was written, so the second is told it was done.
 """
 
 from __future__ import annotations
@@ -65,6 +68,16 @@ def form_token_for(data: Mapping[str, Any], *parts: object) -> uuid.UUID | None:
     if token is None:
         return None
     return uuid.uuid5(token, ":".join(str(part) for part in parts))
+
+
+# The namespace of tokens made from what a form says rather than drawn with it.
+CONTENT = uuid.UUID("5c7f0a52-1d1b-4c59-9a43-0d6f4f0d3a11")
+
+
+def content_token(*parts: object) -> uuid.UUID:
+    """A token from what was written: the same thing written in two tabs claims one token,
+    where each tab's drawn token would let both through."""
+    return uuid.uuid5(CONTENT, "\x1f".join(str(part) for part in parts))
 
 
 def once_claim(token: uuid.UUID | None, *, actor: Actor, repeated: str = "") -> UsedForm | None:

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from schoolwindow.audit.services import audit_record
 from schoolwindow.core.capabilities import ANNOUNCE_TO_OWN_GROUPS, SEND_ANNOUNCEMENTS
 from schoolwindow.core.errors import Invalid, Refused
-from schoolwindow.core.once import once_claim, once_done
+from schoolwindow.core.once import content_token, once_claim, once_done
 from schoolwindow.core.permissions import Actor
 from schoolwindow.engagement.models import FamilyMessage
 from schoolwindow.messaging.broadcasts.video import video_url
@@ -412,6 +412,11 @@ def broadcast_send(
     audience = data["audience"]
     with transaction.atomic():
         claim = once_claim(once, actor=actor, repeated=_("This announcement was already sent."))
+        same_today = once_claim(
+            same_announcement_token(actor=actor, school=school, data=data) if once else None,
+            actor=actor,
+            repeated=_("You sent this announcement to the same families today already."),
+        )
         broadcast = broadcast_create(
             actor=actor,
             school_id=school.pk,
@@ -452,5 +457,29 @@ def broadcast_send(
         Attachment.objects.filter(broadcast=broadcast).update(
             message=broadcast.messages.order_by("pk").first()
         )
-        once_done(claim, reverse("families:broadcast_detail", args=[broadcast.pk]))
+        detail = reverse("families:broadcast_detail", args=[broadcast.pk])
+        once_done(claim, detail)
+        once_done(same_today, detail)
     return broadcast, copies
+
+
+def same_announcement_token(*, actor: Actor, school: School, data: dict[str, Any]) -> uuid.UUID:
+    """One announcement per author, audience, words and time each day: a second tab opened on
+    the compose page sends nothing twice, and tomorrow the same words can go again."""
+    audience = data["audience"]
+    who = {
+        AudienceKind.YEAR: getattr(data.get("year_group"), "pk", ""),
+        AudienceKind.GROUP: getattr(data.get("group"), "pk", ""),
+        AudienceKind.LIST: sorted(p.pk for p in data.get("pupils") or []),
+    }.get(audience, "")
+    return content_token(
+        "announcement",
+        school.pk,
+        actor.user.pk if actor.user else "",
+        timezone.localdate(),
+        audience,
+        who,
+        data.get("scheduled_for") or "",
+        data["subject"].strip(),
+        data["body"].strip(),
+    )
