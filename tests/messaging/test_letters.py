@@ -180,6 +180,14 @@ def test_the_date_follows_the_familys_language(world: World) -> None:
     assert letter_date(day, "ro") == "5 decembrie 2026"
 
 
+def test_a_day_of_the_week_follows_the_familys_language() -> None:
+    from schoolwindow.messaging.translation.services import weekday_for_family
+
+    day = dt.date(2026, 11, 24)
+    assert weekday_for_family(day, "en") == "Tuesday 24 November"
+    assert weekday_for_family(day, "pl") == "wtorek 24 listopada"
+
+
 def test_the_letter_is_in_the_familys_language_right_to_left(world: World) -> None:
     arabic = letter_family(world, "Dalia", "ar")
     Delivery.objects.filter(guardian=arabic).update(body=ARABIC, language="ar")

@@ -50,6 +50,7 @@ from schoolwindow.messaging.summaries.selectors import (
     week_facts,
     week_start,
 )
+from schoolwindow.messaging.translation.services import weekday_for_family
 from schoolwindow.people.contact import contactable_links, restricted_links
 from schoolwindow.people.models import GuardianLink
 from schoolwindow.schools.models import School
@@ -477,5 +478,5 @@ def opt_out_set(*, guardian_id: int, opt_out: bool) -> None:
 
 
 def _day_label(iso: str) -> str:
-    day = dt.date.fromisoformat(iso)
-    return f"{day:%A} {day.day} {day:%B}"
+    """The day in the language the summary is being written in."""
+    return weekday_for_family(dt.date.fromisoformat(iso), translation.get_language() or "en")

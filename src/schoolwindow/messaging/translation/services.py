@@ -77,6 +77,15 @@ def date_for_family(day: dt.date, language: str) -> str:
     return text.lower() if language in _LOWER_CASE_MONTHS else text
 
 
+def weekday_for_family(day: dt.date, language: str) -> str:
+    """A day of the coming week as a message in `language` writes it: "Friday 11 December",
+    "piątek 11 grudnia"."""
+    language = base_language(language)
+    with translation.override(language):
+        text = date_format(day, "l j E")
+    return text.lower() if language in _LOWER_CASE_MONTHS else text
+
+
 # --- Providers --------------------------------------------------------------------------------
 
 
