@@ -1,10 +1,12 @@
-"""Pupil profile and class list under load: p95 latency with 20 concurrent clients.
+"""Pupil profile, class list and the bulk messaging screens under load: p95 latency with 20
+concurrent clients.
 
     uv run python benchmarks/page_latency.py [--seconds 20] [--connections 20] [--workers 2]
 
 Builds the demo trust in a fresh SQLite database (or PostgreSQL with --database-url), starts
 `schoolwindow serve`, signs in a pastoral lead (whole-school view) and drives every pupil profile
-and class list page in turn with wrk (apt-get install wrk). Prints requests/s, latency
+and class list page in turn with wrk (apt-get install wrk), then the first 20 pages of the
+weekly summaries' approval and of positive notes at the same school (the secondary). Prints requests/s, latency
 percentiles and the server's CPU time per page for each page kind, with the data size; the
 account page, signed in, is the floor the others are compared with.
 """
@@ -54,7 +56,9 @@ def ensure_wrk() -> str:
     return wrk
 
 
-def prepare(env: dict[str, str]) -> tuple[str, list[str], list[str], dict[str, int]]:
+def prepare(
+    env: dict[str, str],
+) -> tuple[str, list[str], list[str], dict[str, int], dict[str, list[str]]]:
     """Build the demo, then return a session cookie and the URLs to fetch (run in a subprocess)."""
     code = """
 import json
@@ -73,9 +77,12 @@ session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
 session.save()
 school = role.staff.school
+from schoolwindow.messaging.models import NudgeBatch
+batch = NudgeBatch.objects.filter(school=school).order_by("-week_starting").first()
 pupils = list(Pupil.objects.filter(school=school).values_list("pk", flat=True))
 groups = list(Group.objects.filter(school=school).values_list("pk", flat=True))
 print(json.dumps({"cookie": session.session_key, "pupils": pupils, "groups": groups,
+  "school": school.pk, "batch": batch.pk if batch else None,
   "sizes": {"pupils": Pupil.objects.count(), "guardians": Guardian.objects.count(),
             "enrolments": Enrolment.objects.count(), "groups": Group.objects.count()}}))
 """
@@ -97,7 +104,15 @@ print(json.dumps({"cookie": session.session_key, "pupils": pupils, "groups": gro
     data = json.loads(out.strip().splitlines()[-1])
     pupil_urls = [f"/pupils/{pk}/" for pk in data["pupils"]]
     group_urls = [f"/schools/classes/{pk}/" for pk in data["groups"]]
-    return data["cookie"], pupil_urls, group_urls, data["sizes"]
+    bulk = {
+        "positive notes": [
+            f"/families/positive/?school={data['school']}&page={n}" for n in range(1, 21)
+        ],
+        "nudge approval": [f"/families/nudges/{data['batch']}/?page={n}" for n in range(1, 21)]
+        if data["batch"]
+        else [],
+    }
+    return data["cookie"], pupil_urls, group_urls, data["sizes"], bulk
 
 
 def run_wrk(
@@ -272,7 +287,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         env = bench_env(workdir, args)
-        cookie, pupil_urls, group_urls, sizes = prepare(env)
+        cookie, pupil_urls, group_urls, sizes, bulk = prepare(env)
         with serving(env, args) as base:
             print(f"data: {sizes}; database: {database_name(args)}; {load_line(args)}")
             # The floor: a signed-in page with the menu and two small forms, on the same stack.
@@ -280,6 +295,7 @@ def main() -> int:
                 ("floor: account", cookie, ["/account/"]),
                 ("pupil profile", cookie, pupil_urls),
                 ("class list", cookie, group_urls),
+                *((name, cookie, urls) for name, urls in bulk.items() if urls),
             ]
             wrk_report(wrk, base, runs, args, workdir)
     return 0

@@ -24,6 +24,7 @@ from schoolwindow.engagement.models import (
 )
 from schoolwindow.messaging.broadcasts.selectors import audience_reach
 from schoolwindow.messaging.broadcasts.services import broadcast_send
+from schoolwindow.messaging.delivery.services import channel_for
 from schoolwindow.messaging.models import (
     AudienceKind,
     Conversation,
@@ -35,9 +36,10 @@ from schoolwindow.messaging.models import (
 )
 from schoolwindow.messaging.positive.services import praise_phrases, praise_send
 from schoolwindow.messaging.summaries import services
+from schoolwindow.messaging.summaries.selectors import batch_counts, longest_ids
 from schoolwindow.messaging.summaries.services import nudge_decide, nudges_approve, nudges_prepare
 from schoolwindow.people.actors import actor_for
-from schoolwindow.people.models import Guardian, GuardianLink, Pupil
+from schoolwindow.people.models import Channel, Guardian, GuardianLink, Pupil
 from schoolwindow.schools.models import YearGroup
 from tests.conftest import signed_in_client
 from tests.factories import PupilFactory
@@ -89,6 +91,30 @@ def test_the_approval_page_stays_small_and_its_queries_fixed_as_the_school_grows
     assert "Approve and send the rest" in html
     searched, _n = get(approver, url + "?q=Child0777&show=all")
     assert "Child0777" in searched and "Child0778" not in searched
+
+
+def test_the_count_by_channel_is_each_familys_own_channel(world: World) -> None:
+    grow_school(world.secondary, world.year7, 12)
+    guardians = list(
+        Guardian.objects.filter(links__pupil__school=world.secondary).distinct().order_by("pk")
+    )
+    # A spread of ways to reach families, some of which fall back to another channel.
+    for i, guardian in enumerate(guardians):
+        guardian.preferred_channel = (Channel.APP, Channel.SMS, Channel.EMAIL, Channel.LETTER)[
+            i % 4
+        ]
+        guardian.phone = "07700 900123" if i % 3 else ""
+        guardian.email = f"family{i}@example.org" if i % 2 else ""
+        guardian.save(update_fields=["preferred_channel", "phone", "email"])
+    batch = nudges_prepare(world.secondary.pk, MONDAY)
+    expected: dict[str, int] = {}
+    ids = Nudge.objects.filter(batch=batch).values("guardian_id")
+    for guardian in Guardian.objects.filter(pk__in=ids):
+        label = str(dict(Channel.choices)[channel_for(guardian)[0]])
+        expected[label] = expected.get(label, 0) + 1
+    counts = batch_counts(batch, longest_ids(batch))
+    assert dict(counts.by_channel) == expected
+    assert len(expected) > 1
 
 
 def test_approve_the_rest_sends_exactly_the_ones_not_held_back_once(world: World) -> None:
