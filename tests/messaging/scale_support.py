@@ -30,7 +30,7 @@ def grow_school(
     pupils = Pupil.objects.bulk_create(
         Pupil(
             school=school,
-            upn=f"S{school.pk:03d}{n:09d}",
+            upn=f"S{school.pk % 1000:03d}{n:09d}",  # 13 characters, like a real UPN
             legal_first_name=f"Child{n:04d}",
             legal_last_name=f"Family{n:04d}",
             date_of_birth=dt.date(2013, 1, 1),
