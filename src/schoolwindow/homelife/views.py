@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -197,7 +198,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "listing": listing,
         "year": year,
         "answered": answered,
-        "to_remind": selectors.chase_count(survey_round, dt.date.today()),
+        "to_remind": selectors.chase_count(survey_round, timezone.localdate()),
     }
     return render(request, "homelife/round.html", context)
 
@@ -227,7 +228,7 @@ def round_remind(request: HttpRequest, round_id: int) -> HttpResponse:
         return redirect("homelife:round", round_id=survey_round.pk)
     context = {
         "round": survey_round,
-        "count": selectors.chase_count(survey_round, dt.date.today()),
+        "count": selectors.chase_count(survey_round, timezone.localdate()),
         "batch": selectors.CHASE_BATCH,
     }
     return render(request, "homelife/round_remind.html", context)
