@@ -178,3 +178,31 @@ def test_the_profile_page_costs_the_same_queries_for_a_longer_history(world: Wor
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_a_round_with_a_bad_date_says_so_and_keeps_the_name(world: World) -> None:
+    response = world.client("flo").post(
+        "/home-learning/surveys/",
+        {"school": world.oakfield.pk, "title": "Spring 2027", "closes_on": "31/02/2027"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter the closing date" in page and 'value="Spring 2027"' in page
+    assert not SurveyRound.objects.exists()
+
+
+def test_a_leader_sets_when_profiles_go_out_of_date(world: World) -> None:
+    client = world.client("leader")
+    form = {"action": "settings", "school": world.oakfield.pk, "stale_after_days": "180"}
+    assert client.post("/home-learning/surveys/", form).status_code == 302
+    assert 'value="180"' in client.get("/home-learning/surveys/").content.decode()
+    bad = client.post("/home-learning/surveys/", {**form, "stale_after_days": "5"})
+    assert bad.status_code == 400
+    # The office runs the survey but does not set this.
+    office = world.client("office").post("/home-learning/surveys/", form)
+    assert office.status_code == 403
+
+
+def test_the_menu_shows_home_learning_to_those_who_run_the_survey(world: World) -> None:
+    assert "Home learning" in world.client("office").get("/account/").content.decode()
+    assert "Home learning" not in world.client("teacher").get("/account/").content.decode()
