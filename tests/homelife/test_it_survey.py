@@ -188,3 +188,21 @@ def test_reminders_go_once_to_the_families_who_have_not_answered(world: World) -
     assert not copies.filter(guardian=world.piotr).exists()
     assert "/home-learning/s/" in copies.first().message.body  # type: ignore[union-attr]
     assert AuditEvent.objects.filter(action="homelife.survey_chased").count() == 2
+
+
+def test_a_family_with_no_household_on_record_answers_for_their_child(world: World) -> None:
+    survey_round = open_round(world)
+    base = survey_path(guardian_id=world.cara_parent.pk, round_id=survey_round.pk)
+    client = Client()
+    answer_everything(client, base, world.cara.pk)
+    assert client.post(f"{base}check/", {"once": ONCE}).status_code == 302
+    internet = ProfileAnswer.objects.get(question="internet")
+    assert internet.household_id is None and internet.pupil_id == world.cara.pk
+    page = world.client("pastoral").get(f"/home-learning/pupils/{world.cara.pk}/")
+    assert "Mobile data only" in page.content.decode()
+
+
+def test_a_question_that_is_not_in_the_survey_goes_back_to_the_start(world: World) -> None:
+    base = path(world, open_round(world))
+    response = Client().get(f"{base}q/quiet_place-{world.cara.pk}/")
+    assert response.status_code == 302 and response["Location"] == base
