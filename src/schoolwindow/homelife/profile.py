@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from schoolwindow.homelife.models import FACE_TO_FACE, ProfileAnswer
-from schoolwindow.homelife.questions import BY_KEY, QUESTIONS, Question
+from schoolwindow.homelife.questions import Question
 
 
 @dataclass(frozen=True)
@@ -93,10 +93,3 @@ def current_answers(
 def as_initial(current: Iterable[CurrentAnswer]) -> dict[str, tuple[str, str]]:
     """question key → (value, detail), to prefill a form."""
     return {entry.question.key: (entry.answer.value, entry.answer.detail) for entry in current}
-
-
-def known(key: str) -> bool:
-    return key in BY_KEY
-
-
-__all__ = ["QUESTIONS", "CurrentAnswer", "as_initial", "chosen", "current_answers", "known"]
