@@ -13,7 +13,7 @@ from django.utils import timezone
 from schoolwindow.audit.models import AuditEvent
 from schoolwindow.support.visits import services
 from schoolwindow.support.visits.models import HomeVisit, VisitAction, VisitStatus
-from tests.pages.conftest import ALL_ROLES, World, statuses, status_for
+from tests.pages.conftest import ALL_ROLES, World, status_for, statuses
 from tests.support.conftest import actor, plan_visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
