@@ -168,7 +168,7 @@ def visits_demo_build(ctx: DemoContext) -> None:
         raised_by=flo,
     )
     ctx.counts["home visits"] = len(visits)
-    ctx.say(f"home visits: {len(visits)} (3 done, 4 planned, 1 cancelled)")
+    ctx.say(f"  home visits: {len(visits)} (3 done, 4 planned, 1 cancelled)")
 
 
 PART = DemoPart(name="visits", build=visits_demo_build, history=True)

@@ -14,6 +14,7 @@ from schoolwindow.core.errors import NotFound
 from schoolwindow.core.panels import HOME_TOP
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import VIEW, policy_for
+from schoolwindow.engagement.models import Flag, FlagStatus
 from schoolwindow.people.models import Pupil, Staff
 from schoolwindow.schools.models import YearGroup
 from schoolwindow.support.visits.models import (
@@ -131,6 +132,8 @@ class PupilVisits:
     last: HomeVisit | None
     next: HomeVisit | None
     may_plan: bool
+    # The pupil's open watchlist flag, so a visit planned from here answers it.
+    flag_id: int | None = None
 
 
 def pupil_visits(*, actor: Actor, pupil: Pupil) -> PupilVisits | None:
@@ -146,7 +149,15 @@ def pupil_visits(*, actor: Actor, pupil: Pupil) -> PupilVisits | None:
     )
     if last is None and upcoming is None and not may_plan:
         return None
-    return PupilVisits(last=last, next=upcoming, may_plan=may_plan)
+    flag_id = None
+    if may_plan:
+        flag_id = (
+            Flag.objects.filter(pupil_id=pupil.pk, status=FlagStatus.OPEN)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+    return PupilVisits(last=last, next=upcoming, may_plan=may_plan, flag_id=flag_id)
 
 
 @dataclass(frozen=True)
