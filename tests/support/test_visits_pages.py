@@ -231,3 +231,42 @@ def test_the_home_block_lists_todays_visits(world: World) -> None:
     assert "Home visits this week" in home
     assert world.ada.display_name in home
     assert "Home visits this week" not in world.client("teacher").get("/").content.decode()
+
+
+def test_a_visit_planned_from_the_pupil_page_answers_the_open_flag(world: World) -> None:
+    from schoolwindow.engagement.models import Flag, FlagEvent
+    from schoolwindow.messaging.models import ContactLog
+
+    today = timezone.localdate()
+    flag = Flag.objects.create(
+        school=world.oakfield, pupil=world.ada, opened_on=today, last_evaluated_on=today
+    )
+    pupil_page = world.client("flo").get(reverse("pupil_detail", kwargs={"pupil_id": world.ada.pk}))
+    assert f"flag={flag.pk}" in pupil_page.content.decode()
+    plan_page = world.client("flo").get(
+        f"{reverse('visits:plan')}?pupil={world.ada.pk}&flag={flag.pk}"
+    )
+    assert "count as action on the pupil's watchlist flag" in plan_page.content.decode()
+    visit = plan_visit(world, days=-0.1, flag_id=flag.pk)
+    assert visit.flag_id == flag.pk
+    recorded = services.visit_record(
+        actor=actor(world, "flo"),
+        visit_id=visit.pk,
+        answers={},
+        wellbeing="",
+        actions=[],
+        reflection="",
+    )
+    assert ContactLog.objects.get(pupil=world.ada, kind="visit").flag_id == flag.pk
+    assert FlagEvent.objects.filter(flag=flag).exists()
+    assert recorded.status == VisitStatus.DONE
+
+
+def test_the_menu_and_the_audit_log_name_home_visits(world: World) -> None:
+    assert "Home visits" in world.client("flo").get("/").content.decode()
+    assert "Home visits" not in world.client("teacher").get("/").content.decode()
+    recorded_visit(world, concern=CONCERN)
+    log = world.client("dsl").get(reverse("audit_log")).content.decode()
+    assert "planned a home visit to Ada" in log
+    assert "passed a concern from the visit to Ada" in log
+    assert CONCERN not in log

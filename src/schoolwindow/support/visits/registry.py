@@ -11,6 +11,7 @@ from schoolwindow.core.panels import HOME, HOME_TOP, PUPIL_PAGE, Panel
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import register
 from schoolwindow.people.models import Pupil
+from schoolwindow.support.visits.audit_sentences import register_visit_audit_sentences
 from schoolwindow.support.visits.policies import HomeVisitPolicy
 from schoolwindow.support.visits.selectors import (
     concerns_unread,
@@ -49,6 +50,7 @@ def home_concerns(actor: Actor, today: dt.date) -> dict[str, Any] | None:
 
 def register_visits() -> None:
     register(HomeVisitPolicy())
+    register_visit_audit_sentences()
     PUPIL_PAGE.register(
         Panel(
             name="support-visits",
