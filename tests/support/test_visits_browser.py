@@ -122,3 +122,72 @@ def test_planning_on_a_phone_refuses_one_person_and_keeps_the_form(
     expect(page.get_by_text("The visit is planned.")).to_be_visible()
     assert_accessible(page)
     assert HomeVisit.objects.get().interpreter_name == "Ewa Nowak"
+
+
+def test_every_visit_page_fits_a_small_phone_and_passes_axe(
+    browser: Browser, live_server: LiveServer, world: World
+) -> None:
+    """At 360 px: the planner's pages, the DSL's concern, and the parent's view and answer."""
+    from schoolwindow.support.visits import services
+    from tests.support.conftest import actor
+
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    done = plan_visit(world, days=-0.1)
+    services.visit_record(
+        actor=actor(world, "flo"),
+        visit_id=done.pk,
+        answers={"devices": "A phone each; no laptop"},
+        wellbeing="Well.",
+        actions=[services.ActionLine(text="Lend a laptop", owner_id=world.staff["flo"].pk)],
+        reflection="",
+        concern="A worry for the DSL only.",
+    )
+    coming = plan_visit(world, days=2, second_interprets=True, interpreter_language="Polish")
+    services.visit_calendar_renew(actor=actor(world, "flo"), school_id=world.oakfield.pk)
+    sign_in(page, live_server.url, world, "flo")
+    for path in [
+        "/support/visits/",
+        "/support/visits/?when=past",
+        "/support/visits/intake/",
+        f"/support/visits/{done.pk}/",
+        f"/support/visits/{coming.pk}/",
+        f"/support/visits/{coming.pk}/change/",
+        "/support/visits/calendar/",
+        f"/pupils/{world.ada.pk}/",
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        assert_accessible(page)
+        no_sideways_scroll(page)
+    context.close()
+
+    dsl = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
+    page = dsl.new_page()
+    sign_in(page, live_server.url, world, "dsl")
+    page.goto(f"{live_server.url}/support/visits/{done.pk}/concern/")
+    expect(page.get_by_text("A worry for the DSL only.")).to_be_visible()
+    assert_accessible(page)
+    no_sideways_scroll(page)
+    dsl.close()
+
+    parent = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
+    page = parent.new_page()
+    user = world.user("parent")
+    assert user is not None
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Email or username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/pupils/{world.ada.pk}/")
+    page.get_by_role("link", name=coming.starts_at.astimezone().strftime("%A")).first.click()
+    expect(page.get_by_role("heading", name="A visit to your home")).to_be_visible()
+    assert_accessible(page)
+    no_sideways_scroll(page)
+    page.get_by_label("No, thank you").check()
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.get_by_text("Thank you for letting us know. Nobody will come.")).to_be_visible()
+    assert_accessible(page)
+    parent.close()
+    coming.refresh_from_db()
+    assert coming.agreement == "declined"
