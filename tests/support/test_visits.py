@@ -302,6 +302,12 @@ def test_recording_twice_with_one_form_records_once(world: World) -> None:
         record(world, visit)
 
 
+def test_a_declined_visit_is_not_recorded(world: World) -> None:
+    visit = plan_visit(world, days=-0.1, agreement=Agreement.DECLINED)
+    with pytest.raises(Invalid, match="The family said no to this visit"):
+        record(world, visit)
+
+
 def test_a_future_visit_cannot_be_recorded(world: World) -> None:
     visit = plan_visit(world, days=3)
     with pytest.raises(Invalid, match="not happened yet"):

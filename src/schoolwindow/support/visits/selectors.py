@@ -74,16 +74,6 @@ def visits_of_schools(*, actor: Actor, past: bool) -> QuerySet[HomeVisit]:
     return _with_people(visits.filter(starts_at__gte=start_of_today)).order_by("starts_at")
 
 
-def visits_for_family(*, actor: Actor) -> QuerySet[HomeVisit]:
-    """The planned visits to a parent's home, from today on."""
-    start_of_today = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
-    return (
-        _with_people(policy_for(HomeVisit).visible(actor))
-        .filter(starts_at__gte=start_of_today, status=VisitStatus.PLANNED)
-        .order_by("starts_at")
-    )
-
-
 def staff_choices(*, school_id: int) -> QuerySet[Staff]:
     return Staff.objects.filter(school_id=school_id, active=True).order_by(
         "last_name", "first_name", "pk"

@@ -283,6 +283,13 @@ def visit_record(
             raise Invalid(_("This visit was cancelled, so there is nothing to record."))
         if visit.status == VisitStatus.DONE:
             raise Invalid(_("This visit was already recorded."))
+        if visit.agreement == Agreement.DECLINED:
+            raise Invalid(
+                _(
+                    "The family said no to this visit. If they have changed their mind, "
+                    "record their new answer first."
+                )
+            )
         if visit.starts_at > timezone.now() + dt.timedelta(hours=12):
             raise Invalid(_("This visit has not happened yet."))
         owners = {line.owner_id for line in actions if line.owner_id is not None}
