@@ -270,3 +270,23 @@ def test_the_menu_and_the_audit_log_name_home_visits(world: World) -> None:
     assert "planned a home visit to Ada" in log
     assert "passed a concern from the visit to Ada" in log
     assert CONCERN not in log
+
+
+def test_moving_and_cancelling_through_the_page(world: World) -> None:
+    visit = plan_visit(world)
+    client = world.client("flo")
+    url = reverse("visits:change", kwargs={"visit_id": visit.pk})
+    page = client.get(url).content.decode()
+    assert timezone.localtime(visit.starts_at).strftime("%Y-%m-%dT%H:%M") in page
+    later = (timezone.localtime(visit.starts_at) + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    moved = client.post(url, {"do": "move", "move-starts_at": later, "move-duration_minutes": 60})
+    assert moved.status_code == 302
+    visit.refresh_from_db()
+    assert (visit.sequence, visit.duration_minutes) == (1, 60)
+    no_reason = client.post(url, {"do": "cancel", "cancel-reason": ""})
+    assert no_reason.status_code == 400
+    assert "Say why the visit is cancelled." in no_reason.content.decode()
+    cancelled = client.post(url, {"do": "cancel", "cancel-reason": "The family is unwell"})
+    assert cancelled.status_code == 302
+    visit.refresh_from_db()
+    assert (visit.status, visit.sequence) == (VisitStatus.CANCELLED, 2)

@@ -68,7 +68,10 @@ class RescheduleForm(WhenForm):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why the visit is cancelled"), max_length=1000, widget=forms.Textarea
+        label=_("Why the visit is cancelled"),
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages={"required": _("Say why the visit is cancelled.")},
     )
 
 

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -235,7 +236,7 @@ def visit_change(request: HttpRequest, visit_id: int) -> HttpResponse:
     actor = actor_of(request)
     visit = selectors.visit_get(actor=actor, visit_id=visit_id, action=CHANGE)
     when_initial = {
-        "starts_at": visit.starts_at.astimezone(),
+        "starts_at": timezone.localtime(visit.starts_at),
         "duration_minutes": visit.duration_minutes,
     }
     move = forms.RescheduleForm(initial=when_initial, prefix="move")
