@@ -290,3 +290,18 @@ def test_moving_and_cancelling_through_the_page(world: World) -> None:
     assert cancelled.status_code == 302
     visit.refresh_from_db()
     assert (visit.status, visit.sequence) == (VisitStatus.CANCELLED, 2)
+
+
+def test_the_pages_read_in_polish(world: World) -> None:
+    user = world.user("flo")
+    assert user is not None
+    user.language = "pl"
+    user.save(update_fields=["language"])
+    visit = plan_visit(world, days=-0.1)
+    client = world.client("flo")
+    record = client.get(reverse("visits:record", kwargs={"visit_id": visit.pk})).content.decode()
+    assert "Zapisz wizytę" in record
+    assert "Urządzenia do nauki" in record
+    detail = client.get(reverse("visits:visit", kwargs={"visit_id": visit.pk})).content.decode()
+    assert "45 minut" in detail
+    assert "Kto jedzie" in detail
