@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "schoolwindow.engagement",
     "schoolwindow.messaging",
     "schoolwindow.homelife",
+    "schoolwindow.support",
     "schoolwindow.demo",
 ]
 

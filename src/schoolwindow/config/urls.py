@@ -13,6 +13,7 @@ urlpatterns = [
     path("phrasebook/", include("schoolwindow.messaging.translation.urls")),
     path("home-learning/", include("schoolwindow.homelife.urls")),
     path("hooks/", include("schoolwindow.messaging.delivery.webhook_urls")),
+    path("support/", include("schoolwindow.support.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

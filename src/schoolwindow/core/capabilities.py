@@ -182,3 +182,16 @@ HOME_SCHOOL_GLANCE = capability(
 HOME_OFFICE = capability(
     "start the day with imports and letters waiting to be printed", Role.OFFICE
 )
+
+# Home visits (support/visits): planning, recording and who reads what was recorded. A
+# safeguarding concern raised in a visit is read under SAFEGUARDING only.
+PLAN_HOME_VISITS = capability(
+    "plan, change and record home visits, and see every visit of the school",
+    Role.FLO,
+    Role.PASTORAL,
+    Role.LEADER,
+    Role.DSL,
+)
+SEE_CASELOAD_VISITS = capability(
+    "see the home visits of the pupils they are advocate for", Role.ADVOCATE
+)

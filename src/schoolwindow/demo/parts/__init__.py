@@ -37,6 +37,7 @@ DEMO_PARTS: tuple[str, ...] = (
     "schoolwindow.demo.parts.engagement.part",
     "schoolwindow.demo.parts.messaging.part",
     "schoolwindow.demo.parts.homelife",
+    "schoolwindow.demo.parts.visits",
 )
 
 

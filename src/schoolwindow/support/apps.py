@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class SupportConfig(AppConfig):
+    name = "schoolwindow.support"
+    label = "support"
+    verbose_name = "Support for families"
+
+    def ready(self) -> None:
+        from schoolwindow.support.visits.registry import register_visits
+
+        # Models are only importable once the registry is ready, hence here and not at the top.
+        register_visits()

@@ -1,0 +1,7 @@
+"""The support app, mounted at /support/."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("visits/", include("schoolwindow.support.visits.urls")),
+]
