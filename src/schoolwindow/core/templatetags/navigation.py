@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from schoolwindow.core.capabilities import SAFEGUARDING
+from schoolwindow.core.capabilities import MANAGE_LOANS, SAFEGUARDING
 from schoolwindow.core.permissions import Actor
 
 register = template.Library()
@@ -13,3 +13,8 @@ register = template.Library()
 @register.filter
 def sees_audit_log(actor: Actor | None) -> bool:
     return bool(actor) and actor is not None and actor.can_anywhere(SAFEGUARDING)
+
+
+@register.filter
+def sees_loans(actor: Actor | None) -> bool:
+    return actor is not None and actor.can_anywhere(MANAGE_LOANS)

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class SupportConfig(AppConfig):
+    name = "schoolwindow.support"
+    label = "support"
+    verbose_name = "Support for pupils and families"
+
+    def ready(self) -> None:
+        # Models are only importable once the registry is ready, hence here and not at the top.
+        from schoolwindow.support.loans.panels import register_loans_panels
+        from schoolwindow.support.loans.policies import register_loans_policies
+
+        register_loans_policies()
+        register_loans_panels()
