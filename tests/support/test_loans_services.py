@@ -162,6 +162,7 @@ def test_damage_is_told_to_the_family_as_a_conversation(world: World) -> None:
     loan.refresh_from_db()
     item.refresh_from_db()
     assert item.status == ItemStatus.IN_REPAIR and item.condition == "damaged"
+    assert loan.damage_conversation_id is not None
     conversation = Conversation.objects.get(pk=loan.damage_conversation_id)
     assert conversation.pupil_id == world.ada.pk
     assert "Cracked screen." in conversation.messages.get().body
