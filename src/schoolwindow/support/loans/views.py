@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from schoolwindow.core.access import actor_passes, signed_in
@@ -44,6 +45,7 @@ may_lend = actor_passes(selectors.may_manage_loans)
 may_import = actor_passes(selectors.may_import_inventory)
 guardians_only = actor_passes(lambda actor: actor.is_guardian)
 
+NOT_TOLD = gettext_lazy("Taken back. No one in the family can be contacted, so they were not told.")
 PAGE_SIZE = 50
 HISTORY_PAGE = 25
 DEFAULT_LOAN_DAYS = 56
@@ -339,7 +341,7 @@ def loan_return(request: HttpRequest, loan_id: int) -> HttpResponse:
                 else:
                     messages.warning(
                         request,
-                        _("Taken back. Nobody in this family can be contacted, so was not told."),
+                        NOT_TOLD,
                     )
             else:
                 messages.success(request, _("Taken back."))
