@@ -108,4 +108,18 @@ def test_office_lends_a_laptop_and_the_parent_signs_the_agreement(
     check(page)
     loan.refresh_from_db()
     assert loan.accepted_name == "Agnieszka Nowak"
+    # The office's other loans pages, the pupil page's panel and the home block, on the phone.
+    for path in (
+        "/loans/out/",
+        "/loans/out/?state=all",
+        "/loans/import/",
+        "/loans/agreements/",
+        f"/loans/pupils/{world.pupil.pk}/",
+        f"/loans/items/{loan.item_id}/edit/",
+        f"/pupils/{world.pupil.pk}/",
+        "/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        check(page)
+    expect(page.locator("#home-loans")).to_be_visible()
     assert not blocked, blocked

@@ -247,3 +247,71 @@ def test_the_lists_cost_the_same_queries_however_many_loans(world: World) -> Non
     assert few == many
     # Fixed, and small: session, user, actor, menu, count, the page (+ open loans prefetch).
     assert many[0] <= 12, many
+
+
+POSTS = [
+    ("loans:item_status", "item", {"status": "in_repair"}),
+    ("loans:item_edit", "item", {"model_name": "X2", "condition": "good"}),
+    ("loans:loan_paper", "loan", {"signed_on": "2026-01-01"}),
+    ("loans:loan_remind", "loan", {}),
+    ("loans:loan_charge", "loan", {"amount": "5"}),
+    ("loans:loan_return", "loan", {"condition": "good"}),
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "data"), POSTS)
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("teacher", 403), ("dsl", 403), ("parent", 403), ("pupil", 403), ("anonymous", "login")],
+)
+def test_who_may_not_change_kit_or_loans(
+    world: World, name: str, kind: str, data: dict[str, str], role: str, expected: int | str
+) -> None:
+    item = item_add(world)
+    loan = lend(world, item)
+    url = reverse(name, kwargs={"item_id": item.pk} if kind == "item" else {"loan_id": loan.pk})
+    assert status_for(world.client(role).post(url, data)) == expected
+    loan.refresh_from_db()
+    assert loan.returned_at is None and loan.paper_signed_on is None
+
+
+def test_another_parent_cannot_sign_and_staff_cannot_sign_for_a_family(world: World) -> None:
+    loan = lend(world, item_add(world))
+    url = reverse("loans:my_loan", kwargs={"loan_id": loan.pk})
+    data = {"typed_name": "Carol Jones", "agreed": "on"}
+    assert world.client("other_parent").post(url, data).status_code == 404
+    assert world.client("office").post(url, data).status_code == 403
+    loan.refresh_from_db()
+    assert loan.accepted_at is None
+
+
+def test_the_signature_is_recorded_exactly_as_typed(world: World) -> None:
+    loan = lend(world, item_add(world))
+    url = reverse("loans:my_loan", kwargs={"loan_id": loan.pk})
+    world.client("parent").post(url, {"typed_name": "  maria k. ", "agreed": "on"})
+    loan.refresh_from_db()
+    assert loan.accepted_name == "  maria k. "
+
+
+def test_correcting_an_items_details(world: World) -> None:
+    item = item_add(world)
+    url = reverse("loans:item_edit", kwargs={"item_id": item.pk})
+    client = world.client("flo")
+    bad = client.post(url, {"model_name": "X1", "condition": "good", "data_plan": "5 GB"})
+    assert bad.status_code == 400
+    assert "Only dongles and SIM cards" in bad.content.decode()
+    assert client.post(url, {"model_name": "X2", "condition": "fair"}).status_code == 302
+    item.refresh_from_db()
+    assert (item.model_name, item.condition) == ("X2", "fair")
+    assert item.events.filter(kind="edited").count() == 1
+
+
+def test_agreements_are_edited_per_kind_and_new_loans_use_them(world: World) -> None:
+    url = reverse("loans:agreements") + "?kind=laptop"
+    text = "Our laptop agreement. Keep it safe and use the school's filtered Wi-Fi settings."
+    assert world.client("pastoral").post(url, {"text": text}).status_code == 403
+    assert world.client("office").post(url, {"text": text}).status_code == 302
+    loan = lend(world, item_add(world))
+    assert loan.agreement_text == text and loan.agreement_version == 1
+    tablet = lend(world, item_add(world, "TAB-1", kind="tablet"), pupil=world.cara)
+    assert tablet.agreement_version == 0  # the default for tablets

@@ -206,3 +206,26 @@ def test_the_daily_job_reminds_overdue_loans_as_the_system(world: World) -> None
     assert jobs.loans_daily(today=timezone.localdate() + dt.timedelta(days=1)).overdue_sent == 0
     later = timezone.localdate() + dt.timedelta(days=services.REMINDER_GAP_DAYS)
     assert jobs.loans_daily(today=later).overdue_sent == 1
+
+
+def test_the_daily_job_reminds_unsigned_agreements_capped_and_skips_leavers(world: World) -> None:
+    loan = lend(world, item_add(world))
+    gap = dt.timedelta(days=services.REMINDER_GAP_DAYS)
+    assert jobs.loans_daily().agreement_sent == 0  # the hand-over message went today
+    for n in range(1, jobs.MAX_AUTOMATIC + 2):
+        Loan.objects.filter(pk=loan.pk).update(agreement_reminded_at=timezone.now() - gap)
+        jobs.loans_daily()
+        loan.refresh_from_db()
+        assert loan.agreement_reminders == min(n, jobs.MAX_AUTOMATIC)
+    assert (
+        AuditEvent.objects.filter(
+            action="loans.agreement_reminded", actor_label="system (daily loans job)"
+        ).count()
+        == jobs.MAX_AUTOMATIC
+    )
+    # The lender has left: the family is not written to in their name.
+    other = lend(world, item_add(world, "SW-0009"), pupil=world.cara)
+    Loan.objects.filter(pk=other.pk).update(agreement_reminded_at=timezone.now() - gap)
+    world.staff["office"].active = False
+    world.staff["office"].save(update_fields=["active"])
+    assert jobs.loans_daily().skipped >= 1

@@ -99,6 +99,8 @@ _WORDS = [
     gettext_lazy("%(who)s charged %(pupil)s's family although the pupil is disadvantaged"),
     gettext_lazy("%(who)s added %(item)s"),
     gettext_lazy("%(who)s changed the status of %(item)s"),
+    gettext_lazy("%(who)s corrected the details of %(item)s"),
+    gettext_lazy("Corrected kit's details"),
     gettext_lazy("%(who)s added a photo of %(item)s"),
     gettext_lazy("Lent kit"),
     gettext_lazy("Took kit back"),

@@ -50,6 +50,19 @@ class ItemForm(SchoolChoice):
     )
 
 
+class ItemEditForm(forms.Form):
+    model_name = forms.CharField(label=_("Model"), max_length=120, required=False)
+    serial = forms.CharField(label=_("Serial number"), max_length=80, required=False)
+    condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices)
+    data_plan = forms.CharField(
+        label=_("Data plan (dongles and SIM cards)"), max_length=120, required=False
+    )
+    expires_on = forms.DateField(label=_("Expiry date"), required=False, widget=DATE)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class LendForm(forms.Form):
     pupil = forms.IntegerField(widget=forms.HiddenInput)
     due_on = forms.DateField(label=_("Due back on"), widget=DATE)
@@ -91,8 +104,9 @@ class PhotoForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
+    # Not stripped: the signature is recorded exactly as it was typed.
     typed_name = forms.CharField(
-        label=_("Type your full name to sign"), max_length=200, required=False
+        label=_("Type your full name to sign"), max_length=200, required=False, strip=False
     )
     agreed = forms.BooleanField(label=_("I have read the agreement and accept it"), required=False)
 

@@ -191,6 +191,7 @@ class ItemPhoto(models.Model):
 class EventKind(models.TextChoices):
     ADDED = "added", _("Added to the inventory")
     IMPORTED = "imported", _("Changed by an import")
+    EDITED = "edited", _("Details corrected")
     LENT = "lent", _("Lent")
     RETURNED = "returned", _("Returned")
     STATUS = "status", _("Status changed")

@@ -31,6 +31,7 @@ from schoolwindow.people.contact import guardians_contactable
 from schoolwindow.people.models import Guardian, Pupil
 from schoolwindow.support.loans.agreements import agreement_for
 from schoolwindow.support.loans.models import (
+    CONNECTIVITY,
     DAMAGE,
     AgreementTemplate,
     Condition,
@@ -149,6 +150,54 @@ def item_lock(actor: Actor, item_id: int) -> Item:
     """The item, locked for this transaction, if the actor may manage it."""
     policy_for(Item).get(actor, pk=item_id, action=MANAGE)
     return Item.objects.select_for_update().get(pk=item_id)
+
+
+def item_update(
+    *,
+    actor: Actor,
+    item_id: int,
+    model_name: str,
+    serial: str,
+    condition: str,
+    data_plan: str = "",
+    expires_on: dt.date | None = None,
+    notes: str = "",
+) -> Item:
+    """Correct an item's details (its tag and kind stay: the label and the agreement hang on
+    them). Only dongles and SIM cards keep a data plan and an expiry date."""
+    if condition not in Condition.values:
+        raise Invalid(_("Choose the item's condition."), field="condition")
+    with transaction.atomic():
+        item = item_lock(actor, item_id)
+        if item.kind not in CONNECTIVITY and (data_plan.strip() or expires_on):
+            raise Invalid(
+                _("Only dongles and SIM cards have a data plan and an expiry date."),
+                field="data_plan",
+            )
+        wanted = {
+            "model_name": model_name.strip(),
+            "serial": serial.strip(),
+            "condition": condition,
+            "data_plan": data_plan.strip(),
+            "expires_on": expires_on,
+            "notes": notes.strip(),
+        }
+        changed = sorted(name for name, value in wanted.items() if getattr(item, name) != value)
+        if not changed:
+            return item
+        for name in changed:
+            setattr(item, name, wanted[name])
+        item.save(update_fields=[*changed, "updated_at"])
+        event_add(
+            item,
+            EventKind.EDITED,
+            actor,
+            condition=condition if "condition" in changed else "",
+        )
+        audit_record(
+            actor=actor, action="loans.item_edited", target=item, detail={"changed": changed}
+        )
+    return item
 
 
 def item_status_set(*, actor: Actor, item_id: int, status: str, note: str = "") -> Item:
@@ -402,8 +451,8 @@ def loan_agreement_accept(*, actor: Actor, loan_id: int, typed_name: str, agreed
         if loan.agreement_settled:
             raise AlreadyDone(_("This agreement was already accepted."))
         loan.accepted_at = timezone.now()
-        # Exactly what was typed, untrimmed of nothing but the surrounding spaces.
-        loan.accepted_name = typed[:200]
+        # Exactly what was typed, spaces and all: it is the signature.
+        loan.accepted_name = typed_name[:200]
         loan.accepted_by = guardian
         loan.save(update_fields=["accepted_at", "accepted_name", "accepted_by"])
         event_add(loan.item, EventKind.AGREED, actor, loan=loan, note=typed[:200])
@@ -412,7 +461,7 @@ def loan_agreement_accept(*, actor: Actor, loan_id: int, typed_name: str, agreed
             action="loans.agreement_accepted",
             target=loan,
             detail={
-                "typed_name": typed[:200],
+                "typed_name": typed_name[:200],
                 "version": loan.agreement_version,
                 "text_sha256": hashlib.sha256(loan.agreement_text.encode()).hexdigest(),
             },

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.inventory, name="inventory"),
     path("items/new/", views.item_new, name="item_new"),
     path("items/<int:item_id>/", views.item_detail, name="item_detail"),
+    path("items/<int:item_id>/edit/", views.item_edit, name="item_edit"),
     path("items/<int:item_id>/lend/", views.item_lend, name="item_lend"),
     path("items/<int:item_id>/status/", views.item_status, name="item_status"),
     path("items/<int:item_id>/photo/", views.item_photo, name="item_photo"),

@@ -30,6 +30,7 @@ from schoolwindow.support.loans.forms import (
     AgreementForm,
     ChargeForm,
     InventoryImportForm,
+    ItemEditForm,
     ItemForm,
     LendForm,
     PaperForm,
@@ -135,6 +136,36 @@ def item_context(request: HttpRequest, item: Item, **extra: Any) -> dict[str, An
         "label_url": reverse("loans:labels") + f"?ids={item.pk}",
         **extra,
     }
+
+
+@may_lend
+def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    item = selectors.item_get(actor=actor, item_id=item_id)
+    form = ItemEditForm(
+        request.POST or None,
+        initial={
+            "model_name": item.model_name,
+            "serial": item.serial,
+            "condition": item.condition,
+            "data_plan": item.data_plan,
+            "expires_on": item.expires_on,
+            "notes": item.notes,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            saved, status = attempt_form(
+                form, services.item_update, actor=actor, item_id=item.pk, **form.cleaned_data
+            )
+            if saved is not None:
+                messages.success(request, _("The details were saved."))
+                return redirect("loans:item_detail", item_id=item.pk)
+    return render(
+        request, "support/loans/item_edit.html", {"item": item, "form": form}, status=status
+    )
 
 
 @may_lend
