@@ -71,6 +71,9 @@ KINDS = [
     about_item(
         "loans.item_status", "Changed kit's status", "%(who)s changed the status of %(item)s"
     ),
+    about_item(
+        "loans.item_edited", "Corrected kit's details", "%(who)s corrected the details of %(item)s"
+    ),
     about_item("loans.photo_added", "Added a photo of kit", "%(who)s added a photo of %(item)s"),
     EventKind(
         action="loans.inventory_imported",
