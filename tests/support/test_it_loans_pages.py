@@ -315,3 +315,16 @@ def test_agreements_are_edited_per_kind_and_new_loans_use_them(world: World) -> 
     assert loan.agreement_text == text and loan.agreement_version == 1
     tablet = lend(world, item_add(world, "TAB-1", kind="tablet"), pupil=world.cara)
     assert tablet.agreement_version == 0  # the default for tablets
+
+
+def test_a_polish_parent_reads_and_accepts_the_standard_agreement_in_polish(world: World) -> None:
+    loan = lend(world, item_add(world))
+    url = reverse("loans:my_loan", kwargs={"loan_id": loan.pk})
+    client = world.client("parent")
+    client.cookies["django_language"] = "pl"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    assert "Bezpieczeństwo w internecie" in page
+    client.post(url, {"typed_name": "Maria Kowalska", "agreed": "on"}, HTTP_ACCEPT_LANGUAGE="pl")
+    loan.refresh_from_db()
+    assert loan.accepted_at is not None
+    assert loan.agreement_text.startswith("Wypożyczamy to Państwa dziecku")

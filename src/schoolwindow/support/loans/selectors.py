@@ -170,10 +170,6 @@ def loan_get(*, actor: Actor, loan_id: int) -> Loan:
     )
 
 
-def loan_photos(loan: Loan) -> list[object]:
-    return list(loan.photos.all())
-
-
 def pupil_loans_open(*, actor: Actor, pupil: Pupil) -> list[Loan]:
     """Items out with a pupil, for the pupil page (which already checked the pupil is seen)."""
     return list(

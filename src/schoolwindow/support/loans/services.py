@@ -29,7 +29,7 @@ from schoolwindow.core.policy import policy_for
 from schoolwindow.messaging import api as messaging
 from schoolwindow.people.contact import guardians_contactable
 from schoolwindow.people.models import Guardian, Pupil
-from schoolwindow.support.loans.agreements import agreement_for
+from schoolwindow.support.loans.agreements import agreement_for, default_agreement
 from schoolwindow.support.loans.models import (
     CONNECTIVITY,
     DAMAGE,
@@ -431,6 +431,14 @@ def name_matches(typed: str, guardian: Guardian) -> bool:
     return bool(words & names)
 
 
+def shown_agreement(loan: Loan) -> str:
+    """The agreement as the family is shown it: the standard text in the page's language
+    until they accept (then what they accepted), a school's own text as the school wrote it."""
+    if loan.agreement_version == 0 and not loan.agreement_settled:
+        return default_agreement(loan.item.kind)
+    return loan.agreement_text
+
+
 def loan_agreement_accept(*, actor: Actor, loan_id: int, typed_name: str, agreed: bool) -> Loan:
     if actor.guardian_id is None:
         raise Refused
@@ -450,11 +458,15 @@ def loan_agreement_accept(*, actor: Actor, loan_id: int, typed_name: str, agreed
         loan = loan_lock(actor, loan_id, ACCEPT)
         if loan.agreement_settled:
             raise AlreadyDone(_("This agreement was already accepted."))
+        if loan.agreement_version == 0:
+            # The standard agreement is accepted in the language the parent read it in (the
+            # page's); a school's own text (version 1 and on) is its own words, as written.
+            loan.agreement_text = shown_agreement(loan)
         loan.accepted_at = timezone.now()
         # Exactly what was typed, spaces and all: it is the signature.
         loan.accepted_name = typed_name[:200]
         loan.accepted_by = guardian
-        loan.save(update_fields=["accepted_at", "accepted_name", "accepted_by"])
+        loan.save(update_fields=["accepted_at", "accepted_name", "accepted_by", "agreement_text"])
         event_add(loan.item, EventKind.AGREED, actor, loan=loan, note=typed[:200])
         audit_record(
             actor=actor,

@@ -624,6 +624,11 @@ def my_loan(request: HttpRequest, loan_id: int) -> HttpResponse:
     return render(
         request,
         "support/loans/my_loan.html",
-        {"loan": loan, "form": form, "today": timezone.localdate()},
+        {
+            "loan": loan,
+            "agreement": services.shown_agreement(loan),
+            "form": form,
+            "today": timezone.localdate(),
+        },
         status=status,
     )
