@@ -85,6 +85,13 @@ def assert_fits_the_screen(page: Page) -> None:
     """Nothing makes the page scroll sideways (tables scroll inside their own region)."""
     widths = page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{page.url} is {widths[0]}px wide on a {widths[1]}px screen"
+    # On a phone a table of records is a card per row: no column is cut off inside its box.
+    cut = page.evaluate(
+        """() => window.innerWidth > 640 ? [] : [...document.querySelectorAll("table.stack")]
+            .filter(t => t.scrollWidth > t.parentElement.clientWidth)
+            .map(t => (t.caption ? t.caption.textContent : t.id) || "a table")"""
+    )
+    assert not cut, f"{page.url}: columns cut off on a phone in {cut}"
 
 
 def watch_csp(page: Page) -> list[str]:

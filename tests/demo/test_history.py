@@ -381,8 +381,10 @@ def test_the_watchlist_tells_the_story(built: dict[str, object]) -> None:
     assert "no_online" in reasons("freya") or "drop" in reasons("freya")
     assert "family" in reasons("mason") and "family" in reasons("poppy")
     assert reasons("zuza") == set()
-    # Flags are evaluated for the morning of DEMO_TODAY.
-    assert set(Flag.objects.values_list("opened_on", flat=True)) == {DEMO_TODAY}
+    # Flags are evaluated for the morning of DEMO_TODAY
+    # (and on earlier mornings, as a watchlist that runs every day would have)
+    opened = Flag.objects.values_list("opened_on", flat=True)
+    assert max(opened) <= DEMO_TODAY and len(set(opened)) > 1
 
 
 # --- The last weeks' messaging (demo/parts/messaging) -----------------------------------

@@ -93,7 +93,7 @@ def test_htmx_request_gets_only_the_results_fragment(world: World) -> None:
     assert response.status_code == 200
     assert "<html" not in html
     assert "<form" not in html
-    assert "<table>" in html
+    assert '<table class="stack">' in html
     assert "Cara" in html
     assert "Adrianna" not in html
     assert "HX-Request" in response["Vary"]

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from schoolwindow.core.capabilities import HOME_CLASSES, Role
 from schoolwindow.core.panels import HOME, HOME_TOP, SCHOOL_FIGURES, ShownPanel
@@ -57,6 +58,12 @@ class TrustRow:
     school_id: int
     name: str
     figures: list[str]
+    headings: list[str]
+
+    @property
+    def cells(self) -> list[tuple[str, str]]:
+        """Each figure with its column's heading (a phone shows them as a card of pairs)."""
+        return list(zip(self.headings, self.figures, strict=True))
 
 
 @dataclass(frozen=True)
@@ -135,12 +142,14 @@ def trust_table(actor: Actor, today: dt.date) -> TrustTable:
     ids = [school.pk for school in schools]
     figures = SCHOOL_FIGURES.figures()
     columns = [figure.values(ids, today) for figure in figures]
+    headings = [str(figure.label) for figure in figures]
     return TrustTable(
-        headings=[str(figure.label) for figure in figures],
+        headings=headings,
         rows=[
             TrustRow(
                 school_id=school.pk,
                 name=school.name,
+                headings=[_("Pupils on roll"), *headings],
                 figures=[
                     str(school.on_roll),
                     *(column.get(school.pk, "—") for column in columns),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("messages/", include("schoolwindow.messaging.conversations.urls")),
     path("families/", include("schoolwindow.messaging.family_urls")),
     path("phrasebook/", include("schoolwindow.messaging.translation.urls")),
+    path("home-learning/", include("schoolwindow.homelife.urls")),
     path("hooks/", include("schoolwindow.messaging.delivery.webhook_urls")),
     path("loans/", include("schoolwindow.support.loans.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,6 +8,9 @@ that does the work, with the same checks as the pages: the acting `Actor` must b
 guardian under a contact restriction is refused (`ContactRestricted`, audited), a body that is
 empty or too long is a `ValueError`, and anything else out of reach is `PermissionDenied`.
 
+`is_rtl(language)` and `base_language(language)` let a page written for a family set its
+text's direction the way messaging does (Arabic and Urdu right to left).
+
 Nothing here sends anything: messages are written with one outbox copy per recipient, in the
 guardian's preferred channel and language, and the worker sends them (quiet hours apply unless
 the message is urgent and the actor may mark it so).
@@ -24,14 +27,17 @@ from schoolwindow.messaging.delivery import selectors as delivery_selectors
 from schoolwindow.messaging.delivery.selectors import ReadCounts
 from schoolwindow.messaging.delivery.services import ContactRestricted, guardian_ids_for_pupil
 from schoolwindow.messaging.models import ContactLog, Conversation, Message, Tone
+from schoolwindow.messaging.translation.services import base_language, is_rtl
 
 __all__ = [
     "ContactRestricted",
     "ReadCounts",
+    "base_language",
     "contact_record",
     "conversation_start",
     "family_message_queue",
     "family_read_counts",
+    "is_rtl",
 ]
 
 
