@@ -4,10 +4,16 @@ from django.apps import AppConfig
 class SupportConfig(AppConfig):
     name = "schoolwindow.support"
     label = "support"
-    verbose_name = "Support for families"
+    verbose_name = "Support for pupils and families"
 
     def ready(self) -> None:
+        # Models are only importable once the registry is ready, hence here and not at the top.
+        from schoolwindow.support.loans.audit_sentences import register_loans_audit_sentences
+        from schoolwindow.support.loans.panels import register_loans_panels
+        from schoolwindow.support.loans.policies import register_loans_policies
         from schoolwindow.support.visits.registry import register_visits
 
-        # Models are only importable once the registry is ready, hence here and not at the top.
         register_visits()
+        register_loans_policies()
+        register_loans_panels()
+        register_loans_audit_sentences()

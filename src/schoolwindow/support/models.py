@@ -1,5 +1,13 @@
-"""The support app's models live in its sub-packages; Django finds them here."""
+"""The support app's models, defined by concern in its sub-packages (one app, one set of
+migrations), gathered here for Django."""
 
+from schoolwindow.support.loans.models import (
+    AgreementTemplate,
+    Item,
+    ItemEvent,
+    ItemPhoto,
+    Loan,
+)
 from schoolwindow.support.visits.models import (
     HomeVisit,
     VisitAction,
@@ -7,4 +15,14 @@ from schoolwindow.support.visits.models import (
     VisitConcern,
 )
 
-__all__ = ["HomeVisit", "VisitAction", "VisitCalendar", "VisitConcern"]
+__all__ = [
+    "AgreementTemplate",
+    "HomeVisit",
+    "Item",
+    "ItemEvent",
+    "ItemPhoto",
+    "Loan",
+    "VisitAction",
+    "VisitCalendar",
+    "VisitConcern",
+]
