@@ -11,10 +11,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from schoolwindow.core.errors import Refused
 from schoolwindow.homelife.models import ProfileAnswer, Source
+from schoolwindow.homelife.services import Given
+from schoolwindow.support.visits import services
 from schoolwindow.support.visits.models import HomeVisit, VisitAction, VisitStatus
 from tests.pages.conftest import World
-from tests.support.conftest import plan_visit
+from tests.support.conftest import actor, plan_visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -129,3 +132,26 @@ def test_a_bad_answer_is_a_clear_error_and_saves_nothing(world: World) -> None:
     assert visit.status == VisitStatus.PLANNED
     assert not ProfileAnswer.objects.exists()
     assert not VisitAction.objects.exists()
+
+
+def test_a_teacher_on_the_visit_records_it_without_the_profile_questions(world: World) -> None:
+    visit = plan_visit(world, days=-0.1, second_id=world.staff["teacher"].pk)
+    client = world.client("teacher")
+    page = words(client.get(record_url(visit)).content)
+    assert "Save the visit" in page
+    assert "What internet do you have at home?" not in page
+    # Answers sent all the same are refused, and nothing is saved.
+    with pytest.raises(Refused):
+        services.visit_record(
+            actor=actor(world, "teacher"),
+            visit_id=visit.pk,
+            answers=[Given(question="printer", value="no")],
+            wellbeing="",
+            actions=[],
+            reflection="",
+        )
+    assert not ProfileAnswer.objects.exists()
+    answer = client.post(record_url(visit), {"wellbeing": "Well.", "once": str(uuid.uuid4())})
+    assert answer.status_code == 302
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.DONE
