@@ -11,6 +11,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from schoolwindow.audit.models import AuditEvent
+from schoolwindow.homelife.models import ProfileAnswer, Source
+from schoolwindow.homelife.services import Given
 from schoolwindow.support.visits.models import HomeVisit, VisitAction, VisitStatus
 from tests.browser.conftest import assert_accessible, open_menu
 from tests.factories import PASSWORD, totp_code
@@ -69,17 +71,31 @@ def test_the_visit_form_keeps_what_was_typed_and_sends_it_once_back_online(
     assert_accessible(page)
     no_sideways_scroll(page)
 
-    devices = page.get_by_label(
-        "Devices for schoolwork (what, how many, shared with whom and when)"
-    )
-    devices.fill("One laptop, used by mum for work 9 to 5")
+    # homelife's questions: boxes, a choice and its follow-up words.
+    laptop = page.locator("#home-devices-laptop")
+    smartphone = page.locator("#home-devices-smartphone")
+    adults = page.locator("#home-device_sharing-adults")
+    detail = page.locator("#home-device_sharing-detail")
+    laptop.check()
+    smartphone.check()
+    adults.check()
+    detail.fill("One laptop, used by mum for work 9 to 5")
     page.get_by_label("How is the family?").fill("Warm welcome. Mum works shifts.")
     page.locator("#id_action_0_text").fill("Lend a laptop")
 
     # The page is opened again (the phone's browser reloaded it): the draft comes back.
     page.reload()
     expect(page.get_by_text("We restored what you typed on this phone")).to_be_visible()
-    expect(devices).to_have_value("One laptop, used by mum for work 9 to 5")
+    expect(laptop).to_be_checked()
+    expect(smartphone).to_be_checked()
+    expect(page.locator("#home-devices-tablet")).not_to_be_checked()
+    expect(adults).to_be_checked()
+    expect(detail).to_have_value("One laptop, used by mum for work 9 to 5")
+    # Unticking a box is kept too.
+    smartphone.uncheck()
+    page.reload()
+    expect(laptop).to_be_checked()
+    expect(smartphone).not_to_be_checked()
     assert_accessible(page)
 
     # The connection drops; sending is queued, nothing reaches the server.
@@ -97,6 +113,7 @@ def test_the_visit_form_keeps_what_was_typed_and_sends_it_once_back_online(
     context.set_offline(False)
     expect(page.get_by_text("The visit is recorded.")).to_be_visible()
     expect(page.get_by_text("One laptop, used by mum for work 9 to 5")).to_be_visible()
+    expect(page.get_by_text("Laptop", exact=True)).to_be_visible()
     assert_accessible(page)
     no_sideways_scroll(page)
     visit.refresh_from_db()
@@ -106,6 +123,10 @@ def test_the_visit_form_keeps_what_was_typed_and_sends_it_once_back_online(
     assert AuditEvent.objects.filter(action="visit.recorded").count() == 1
     assert HomeVisit.objects.count() == 1
     assert page.evaluate("window.localStorage.length") == 0
+    # The answers are on the home-learning profile, from the home visit.
+    assert sorted(
+        ProfileAnswer.objects.filter(source=Source.HOME_VISIT).values_list("question", "value")
+    ) == [("device_sharing", "adults"), ("devices", "laptop")]
 
 
 def test_planning_on_a_phone_refuses_one_person_and_keeps_the_form(
@@ -142,7 +163,7 @@ def test_every_visit_page_fits_a_small_phone_and_passes_axe(
     services.visit_record(
         actor=actor(world, "flo"),
         visit_id=done.pk,
-        answers={"devices": "A phone each; no laptop"},
+        answers=[Given(question="devices", value="smartphone")],
         wellbeing="Well.",
         actions=[services.ActionLine(text="Lend a laptop", owner_id=world.staff["flo"].pk)],
         reflection="",

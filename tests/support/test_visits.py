@@ -17,6 +17,8 @@ from django.utils import timezone
 from schoolwindow.audit.models import AuditEvent
 from schoolwindow.core.errors import Invalid, NotFound, Refused
 from schoolwindow.core.once import AlreadyDone
+from schoolwindow.homelife.models import ProfileAnswer, Source
+from schoolwindow.homelife.services import Given
 from schoolwindow.support.visits import ics, selectors, services
 from schoolwindow.support.visits.models import (
     Agreement,
@@ -258,10 +260,11 @@ def record(
     services.visit_record(
         actor=actor(world, "flo"),
         visit_id=visit.pk,
-        answers={
-            "devices": "One laptop, used by mum for work 9 to 5",
-            "internet": "Mobile data only",
-        },
+        answers=[
+            Given(question="devices", value="laptop,smartphone"),
+            Given(question="device_sharing", value="adults", detail="One laptop, mum's, 9 to 5"),
+            Given(question="internet", value="mobile"),
+        ],
         wellbeing="Warm welcome; mum is tired, works shifts.",
         actions=[
             services.ActionLine(
@@ -279,10 +282,24 @@ def test_recording_keeps_the_profile_answers_for_homelife(world: World) -> None:
     record(world, visit)
     visit.refresh_from_db()
     assert visit.status == VisitStatus.DONE
-    assert selectors.visit_profile_answers(visit) == {
-        "devices": "One laptop, used by mum for work 9 to 5",
-        "internet": "Mobile data only",
-    }
+    assert selectors.visit_profile_answers(visit) == [
+        selectors.VisitAnswer(label="Devices", shown="Laptop, Smartphone"),
+        selectors.VisitAnswer(
+            label="Sharing",
+            shown="They share them with adults, for work or study",
+            detail="One laptop, mum's, 9 to 5",
+        ),
+        selectors.VisitAnswer(label="Internet", shown="Mobile data only"),
+    ]
+    # The same answers are on the home-learning profile, as given at the visit.
+    rows = ProfileAnswer.objects.filter(source=Source.HOME_VISIT).order_by("question")
+    assert [(r.question, r.value, r.detail) for r in rows] == [
+        ("device_sharing", "adults", "One laptop, mum's, 9 to 5"),
+        ("devices", "laptop,smartphone", ""),
+        ("internet", "mobile", ""),
+    ]
+    assert {r.household_id for r in rows} == {world.ada.household_id}
+    assert {r.recorded_at for r in rows} == {visit.starts_at}
     assert VisitAction.objects.get().text == "Lend a laptop"
     assert not visit.concern_passed
     # It counts as contact with the family.
@@ -298,6 +315,7 @@ def test_recording_twice_with_one_form_records_once(world: World) -> None:
     with pytest.raises(AlreadyDone):
         record(world, visit, once=token)
     assert VisitAction.objects.count() == 1
+    assert ProfileAnswer.objects.filter(source=Source.HOME_VISIT).count() == 3
     with pytest.raises(Invalid, match="already recorded"):
         record(world, visit)
 

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from schoolwindow.audit.models import AuditEvent
+from schoolwindow.homelife.models import ProfileAnswer, Source
+from schoolwindow.homelife.services import Given
 from schoolwindow.support.visits import services
 from schoolwindow.support.visits.models import HomeVisit, VisitAction, VisitStatus
 from tests.pages.conftest import ALL_ROLES, World, status_for, statuses
@@ -33,7 +35,10 @@ def recorded_visit(world: World, *, concern: str = "") -> HomeVisit:
     services.visit_record(
         actor=actor(world, "flo"),
         visit_id=visit.pk,
-        answers={"printer": "No printer", "quiet_place": "Shares a room with two brothers"},
+        answers=[
+            Given(question="printer", value="no"),
+            Given(question="study_buddy", value="friend", detail="A cousin in Year 10"),
+        ],
         wellbeing="Kind and busy; dad works nights.",
         actions=[],
         reflection="Bring a printed pack next time.",
@@ -106,7 +111,7 @@ def test_others_see_only_that_a_concern_was_passed_on(world: World, role: str) -
     assert "A concern was passed to the safeguarding lead." in text
     assert CONCERN not in text
     assert "Read the concern" not in text
-    assert "Shares a room with two brothers" in text
+    assert "A cousin in Year 10" in text
 
 
 def test_the_dsl_sees_the_link_and_the_home_block(world: World) -> None:
@@ -143,7 +148,7 @@ def test_a_parent_sees_who_is_coming_and_none_of_the_notes(world: World) -> None
     done = recorded_visit(world)
     text = client.get(reverse("visits:visit", kwargs={"visit_id": done.pk})).content.decode()
     assert "Kind and busy" not in text and "printed pack" not in text
-    assert "No printer" not in text
+    assert "A cousin in Year 10" not in text
 
 
 def test_planning_through_the_form_twice_makes_one_visit(world: World) -> None:
@@ -194,7 +199,9 @@ def test_recording_twice_from_the_phone_saves_once(world: World) -> None:
     client = world.client("flo")
     url = reverse("visits:record", kwargs={"visit_id": visit.pk})
     form = {
-        "answer_devices": "Two tablets, shared",
+        "home-devices": ["tablet", "smartphone"],
+        "home-device_sharing": "children",
+        "home-device_sharing-detail": "Two tablets, shared",
         "wellbeing": "Fine",
         "action_0_text": "Send the dongle form",
         "action_0_owner": world.staff["office"].pk,
@@ -208,6 +215,7 @@ def test_recording_twice_from_the_phone_saves_once(world: World) -> None:
     again = client.post(url, form, headers=headers)
     assert again.json() == first.json()
     assert VisitAction.objects.count() == 1
+    assert ProfileAnswer.objects.filter(source=Source.HOME_VISIT).count() == 2
     plain = client.post(url, form)
     assert plain.status_code == 302
 
@@ -252,7 +260,7 @@ def test_a_visit_planned_from_the_pupil_page_answers_the_open_flag(world: World)
     recorded = services.visit_record(
         actor=actor(world, "flo"),
         visit_id=visit.pk,
-        answers={},
+        answers=[],
         wellbeing="",
         actions=[],
         reflection="",
@@ -301,7 +309,7 @@ def test_the_pages_read_in_polish(world: World) -> None:
     client = world.client("flo")
     record = client.get(reverse("visits:record", kwargs={"visit_id": visit.pk})).content.decode()
     assert "Zapisz wizytę" in record
-    assert "Urządzenia do nauki" in record
+    assert "Z jakich urządzeń Twoje dzieci mogą korzystać w domu do nauki?" in record
     detail = client.get(reverse("visits:visit", kwargs={"visit_id": visit.pk})).content.decode()
     assert "45 minut" in detail
     assert "Kto jedzie" in detail

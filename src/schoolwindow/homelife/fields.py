@@ -7,7 +7,7 @@ choice), its follow-up words as `<name>-detail`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.http import QueryDict
 
 from schoolwindow.core.errors import Invalid
 from schoolwindow.homelife.questions import CHOICE, MULTI, Question
+from schoolwindow.homelife.services import Given
 
 
 @dataclass(frozen=True)
@@ -89,3 +90,45 @@ def as_pairs(stored: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
         if isinstance(pair, list | tuple) and len(pair) == 2:
             found[key] = (str(pair[0]), str(pair[1]))
     return found
+
+
+@dataclass
+class QuestionsRead:
+    """A page of questions, read: what to draw, the good answers, and the problems as (anchor
+    name, question, message) for the error summary."""
+
+    fields: list[QuestionField]
+    answers: list[Given]
+    problems: list[tuple[str, str, str]]
+
+
+def questions_read(
+    data: QueryDict | None,
+    questions: Sequence[Question],
+    *,
+    name: str,
+    known: Mapping[str, tuple[str, str]],
+    prefix: str = "",
+) -> QuestionsRead:
+    """Every question on one page (the phone form, a home visit's record): drawn with what we
+    know when `data` is None, else read from the post. A question left empty is not answered
+    and is not an error; `name` is the pupil's first name for the pupil questions."""
+    read = QuestionsRead(fields=[], answers=[], problems=[])
+    for asked in questions:
+        ask = asked.ask_about(name)
+        field_name = f"{prefix}{asked.key}"
+        if data is None:
+            value, detail = known.get(asked.key, ("", ""))
+            read.fields.append(draw(field_name, asked, ask, value, detail))
+            continue
+        value, detail = posted(data, field_name, asked)
+        if not value and not detail:
+            read.fields.append(draw(field_name, asked, ask))
+            continue
+        value, detail, error = check(asked, value, detail)
+        if error:
+            read.problems.append((field_name, ask, error))
+        else:
+            read.answers.append(Given(question=asked.key, value=value, detail=detail))
+        read.fields.append(draw(field_name, asked, ask, value, detail, error))
+    return read

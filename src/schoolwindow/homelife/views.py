@@ -18,7 +18,7 @@ from schoolwindow.core.errors import Invalid, Refused
 from schoolwindow.core.once import AlreadyDone, already_done, form_token
 from schoolwindow.core.requests import actor_of
 from schoolwindow.homelife import selectors, services
-from schoolwindow.homelife.fields import check, draw, posted
+from schoolwindow.homelife.fields import questions_read
 from schoolwindow.homelife.models import Source
 from schoolwindow.homelife.profile import as_initial
 from schoolwindow.homelife.questions import HOUSEHOLD_QUESTIONS, PUPIL_QUESTIONS
@@ -49,27 +49,14 @@ def phone_answers(request: HttpRequest, pupil_id: int) -> HttpResponse:
         raise Refused
     pupil = found.pupil
     known = as_initial([*found.household, *found.own])
-    questions = [*HOUSEHOLD_QUESTIONS, *PUPIL_QUESTIONS]
+    read = questions_read(
+        request.POST if request.method == "POST" else None,
+        [*HOUSEHOLD_QUESTIONS, *PUPIL_QUESTIONS],
+        name=pupil.first_name,
+        known=known,
+    )
+    fields, problems, answers = read.fields, read.problems, read.answers
     source = request.POST.get("source", Source.PHONE_CALL)
-    fields = []
-    problems = []
-    answers = []
-    for asked in questions:
-        ask = asked.ask_about(pupil.first_name)
-        if request.method == "POST":
-            value, detail = posted(request.POST, asked.key, asked)
-            if not value and not detail:
-                fields.append(draw(asked.key, asked, ask))
-                continue
-            value, detail, error = check(asked, value, detail)
-            if error:
-                problems.append((asked.key, ask, error))
-            else:
-                answers.append(services.Given(question=asked.key, value=value, detail=detail))
-            fields.append(draw(asked.key, asked, ask, value, detail, error))
-        else:
-            value, detail = known.get(asked.key, ("", ""))
-            fields.append(draw(asked.key, asked, ask, value, detail))
     status = 200
     if request.method == "POST":
         if source not in dict(PHONE_SOURCES):

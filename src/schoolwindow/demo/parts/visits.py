@@ -16,6 +16,8 @@ from django.utils import timezone
 from schoolwindow.core.capabilities import Role
 from schoolwindow.demo.context import DemoContext
 from schoolwindow.demo.parts import DemoPart
+from schoolwindow.homelife.models import ProfileAnswer, Source
+from schoolwindow.homelife.services import Given, answer_rows, clean_given
 from schoolwindow.people.models import Pupil, Staff
 from schoolwindow.support.visits.models import (
     Agreement,
@@ -25,33 +27,40 @@ from schoolwindow.support.visits.models import (
     VisitStatus,
 )
 
-DONE_ANSWERS = [
-    {
-        "devices": "One laptop, used by mum for work 9 to 5; a phone each",
-        "internet": "Broadband",
-        "printer": "No printer",
-        "quiet_place": "Kitchen table after tea",
-        "adult_help": "Dad, evenings",
-        "languages": "English",
-        "preferred_contact": "Text message to mum",
-    },
-    {
-        "devices": "No computer; one shared phone",
-        "internet": "Mobile data only, runs out mid-month",
-        "quiet_place": "Shares a bedroom with two brothers",
-        "adult_help": "Grandma after school, not with maths",
-        "study_buddy": "Cousin in Year 10",
-        "languages": "Polish, some English",
-        "preferred_contact": "Phone call in Polish",
-    },
-    {
-        "devices": "A tablet, shared with a sister",
-        "internet": "No Wi-Fi at home",
-        "printer": "No printer",
-        "quiet_place": "None",
-        "languages": "English",
-        "preferred_contact": "Email",
-    },
+# What the families said at the done visits, as homelife's questions: they go on each pupil's
+# home-learning profile as answers from a home visit, as the record form would put them.
+DONE_ANSWERS: list[list[Given]] = [
+    [
+        Given("devices", "laptop,smartphone"),
+        Given("device_count", "1"),
+        Given("device_sharing", "adults", "One laptop, used by mum for work 9 to 5"),
+        Given("internet", "broadband"),
+        Given("printer", "no"),
+        Given("quiet_place", "sometimes", ""),
+        Given("adult_help", "yes", "Dad, weekday evenings"),
+        Given("languages", "English"),
+        Given("contact", "sms"),
+    ],
+    [
+        Given("devices", "smartphone"),
+        Given("device_count", "0"),
+        Given("internet", "mobile", "Runs out mid-month"),
+        Given("quiet_place", "no"),
+        Given("adult_help", "sometimes", "Grandma after school, not with maths"),
+        Given("study_buddy", "friend", "A cousin in Year 10"),
+        Given("languages", "Polish, some English"),
+        Given("contact", "phone"),
+    ],
+    [
+        Given("devices", "tablet"),
+        Given("device_count", "1"),
+        Given("device_sharing", "children", "Shared with a sister"),
+        Given("internet", "none"),
+        Given("printer", "no"),
+        Given("quiet_place", "no"),
+        Given("languages", "English"),
+        Given("contact", "email"),
+    ],
 ]
 
 
@@ -96,19 +105,30 @@ def visits_demo_build(ctx: DemoContext) -> None:
 
     done, planned, cancelled = VisitStatus.DONE, VisitStatus.PLANNED, VisitStatus.CANCELLED
     yes, not_yet, no = Agreement.AGREED, Agreement.NOT_YET, Agreement.DECLINED
-    plan: list[tuple[Pupil, dt.datetime, str, str, dict[str, str]]] = [
+    plan: list[tuple[Pupil, dt.datetime, str, str, list[Given]]] = [
         # pupil, start, status, agreement, answers
         (pupils[0], _at(day(-9), 16), done, yes, DONE_ANSWERS[0]),
         (polish or pupils[1], _at(day(-6), 17), done, yes, DONE_ANSWERS[1]),
         (pupils[2], _at(day(-3), 15), done, yes, DONE_ANSWERS[2]),
-        (pupils[3], _at(today, 16), planned, yes, {}),
-        (pupils[4], _at(day(2), 10), planned, yes, {}),
-        (pupils[5], _at(day(3), 17), planned, not_yet, {}),
-        (pupils[6], _at(day(4), 11), planned, no, {}),
-        (pupils[7], _at(day(1), 15), cancelled, yes, {}),
+        (pupils[3], _at(today, 16), planned, yes, []),
+        (pupils[4], _at(day(2), 10), planned, yes, []),
+        (pupils[5], _at(day(3), 17), planned, not_yet, []),
+        (pupils[6], _at(day(4), 11), planned, no, []),
+        (pupils[7], _at(day(1), 15), cancelled, yes, []),
     ]
     visits = []
+    profile_rows: list[ProfileAnswer] = []
     for index, (pupil, starts_at, status, agreement, answers) in enumerate(plan):
+        given = clean_given(answers) if answers else []
+        profile_rows += answer_rows(
+            school_id=school.pk,
+            pupil=pupil,
+            answers=given,
+            source=Source.HOME_VISIT,
+            recorded_by_id=flo.user_id,
+            recorded_by_label=flo.display_name,
+            recorded_at=starts_at,
+        )
         interpreted = index == 1 and polish is not None
         visits.append(
             HomeVisit(
@@ -130,7 +150,7 @@ def visits_demo_build(ctx: DemoContext) -> None:
                 if status == VisitStatus.CANCELLED
                 else "",
                 sequence=1 if status == VisitStatus.CANCELLED else 0,
-                profile_answers=answers,
+                profile_answers={g.question: {"value": g.value, "detail": g.detail} for g in given},
                 family_wellbeing="A warm welcome; everyone is busy but well."
                 if status == VisitStatus.DONE
                 else "",
@@ -143,6 +163,7 @@ def visits_demo_build(ctx: DemoContext) -> None:
             )
         )
     HomeVisit.objects.bulk_create(visits)
+    ProfileAnswer.objects.bulk_create(profile_rows)
     VisitAction.objects.bulk_create(
         [
             VisitAction(

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schoolwindow.support.visits.models import PROFILE_QUESTIONS, Agreement
+from schoolwindow.support.visits.models import Agreement
 from schoolwindow.support.visits.services import ActionLine
 
 ACTION_ROWS = 3
@@ -89,6 +89,9 @@ class FamilyAnswerForm(forms.Form):
 
 
 class RecordForm(forms.Form):
+    """What happened on the day. The home-learning questions are homelife's own fields, drawn
+    and read by `homelife.fields.questions_read` next to this form (views.visit_record)."""
+
     wellbeing = forms.CharField(
         label=_("How is the family?"), required=False, max_length=4000, widget=forms.Textarea
     )
@@ -104,10 +107,6 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args: Any, staff: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for key, label in PROFILE_QUESTIONS:
-            self.fields[f"answer_{key}"] = forms.CharField(
-                label=label, required=False, max_length=1000
-            )
         for row in range(ACTION_ROWS):
             self.fields[f"action_{row}_text"] = forms.CharField(
                 label=_("Action"), required=False, max_length=300
@@ -123,20 +122,11 @@ class RecordForm(forms.Form):
                 label=_("By"), required=False, widget=forms.DateInput(attrs={"type": "date"})
             )
 
-    def answer_fields(self) -> list[forms.BoundField]:
-        return [self[f"answer_{key}"] for key, _label in PROFILE_QUESTIONS]
-
     def action_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
         return [
             (self[f"action_{row}_text"], self[f"action_{row}_owner"], self[f"action_{row}_due"])
             for row in range(ACTION_ROWS)
         ]
-
-    def answers(self) -> dict[str, str]:
-        return {
-            key: self.cleaned_data.get(f"answer_{key}", "") or ""
-            for key, _label in PROFILE_QUESTIONS
-        }
 
     def actions(self) -> list[ActionLine]:
         lines = []

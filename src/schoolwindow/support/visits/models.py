@@ -10,25 +10,8 @@ SAFEGUARDING capability; the visit itself carries only `concern_passed`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-# The profile questions asked face to face; the keys are what `visit_profile_answers` returns
-# and what homelife's answer service stores under the source "home visit". The labels are lazy
-# translations.
-PROFILE_QUESTIONS: tuple[tuple[str, Any], ...] = (
-    ("devices", _("Devices for schoolwork (what, how many, shared with whom and when)")),
-    ("internet", _("Internet at home (broadband, mobile data only, none; any data limit)")),
-    ("printer", _("A printer")),
-    ("quiet_place", _("A quiet place to study")),
-    ("adult_help", _("An adult who can help, and when")),
-    ("study_buddy", _("An older sibling or study buddy")),
-    ("languages", _("Languages spoken at home")),
-    ("preferred_contact", _("How the family would like us to contact them")),
-)
-PROFILE_KEYS = tuple(key for key, _label in PROFILE_QUESTIONS)
 
 
 class VisitStatus(models.TextChoices):
@@ -76,7 +59,10 @@ class HomeVisit(models.Model):
     # RFC 5545 SEQUENCE: raised by every service that changes the visit, so calendars replace
     # their copy of the event.
     sequence = models.PositiveIntegerField(default=0)
-    # What was recorded on the day.
+    # What was recorded on the day. `profile_answers` is the visit's own copy of the home-learning
+    # answers, {question key: {"value": code, "detail": words}}; the profile itself has them as
+    # homelife answers with the source "home visit". (Visits recorded before that kept free
+    # text, {key: words}, which the visit page still shows.)
     profile_answers = models.JSONField(default=dict, blank=True)
     family_wellbeing = models.TextField(blank=True)
     reflection = models.TextField(blank=True)

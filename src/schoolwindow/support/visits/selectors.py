@@ -15,10 +15,10 @@ from schoolwindow.core.panels import HOME_TOP
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import VIEW, policy_for
 from schoolwindow.engagement.models import Flag, FlagStatus
+from schoolwindow.homelife.questions import QUESTIONS
 from schoolwindow.people.models import Pupil, Staff
 from schoolwindow.schools.models import YearGroup
 from schoolwindow.support.visits.models import (
-    PROFILE_KEYS,
     HomeVisit,
     VisitAction,
     VisitCalendar,
@@ -31,13 +31,32 @@ FEED_PAST_DAYS = 90
 FEED_LIMIT = 500
 
 
-def visit_profile_answers(visit: HomeVisit) -> dict[str, str]:
-    """The home-learning profile as the family told it face to face, by question key
-    (devices, internet, printer, quiet_place, adult_help, study_buddy, languages,
-    preferred_contact); only the questions answered. homelife stores these under the source
-    "home visit"."""
-    answers = visit.profile_answers if isinstance(visit.profile_answers, dict) else {}
-    return {key: str(answers[key]) for key in PROFILE_KEYS if answers.get(key)}
+@dataclass(frozen=True)
+class VisitAnswer:
+    label: str
+    shown: str
+    detail: str = ""
+
+
+def visit_profile_answers(visit: HomeVisit) -> list[VisitAnswer]:
+    """The home-learning answers the family gave at this visit, in the question set's order and
+    in words (homelife's `Question.show`); only the questions answered."""
+    stored = visit.profile_answers if isinstance(visit.profile_answers, dict) else {}
+    found = []
+    for asked in QUESTIONS:
+        given = stored.get(asked.key)
+        if isinstance(given, dict) and given.get("value"):
+            found.append(
+                VisitAnswer(
+                    label=str(asked.label),
+                    shown=asked.show(str(given["value"])),
+                    detail=str(given.get("detail") or ""),
+                )
+            )
+        elif isinstance(given, str) and given:
+            # Recorded before the visit asked homelife's questions: the words as typed.
+            found.append(VisitAnswer(label=str(asked.label), shown=given))
+    return found
 
 
 def _with_people(queryset: QuerySet[HomeVisit]) -> QuerySet[HomeVisit]:

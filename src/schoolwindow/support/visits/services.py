@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -18,15 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwindow.audit.services import audit_record
-from schoolwindow.core.capabilities import PLAN_HOME_VISITS
+from schoolwindow.core.capabilities import PLAN_HOME_VISITS, RECORD_HOME_PROFILES
 from schoolwindow.core.errors import Invalid, NotFound, Refused
 from schoolwindow.core.once import once_claim, once_done
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import policy_for
+from schoolwindow.homelife.models import Source
+from schoolwindow.homelife.services import Given, clean_given, profile_answers_record
 from schoolwindow.messaging import api as messaging
 from schoolwindow.people.models import Pupil, Staff
 from schoolwindow.support.visits.models import (
-    PROFILE_KEYS,
     Agreement,
     HomeVisit,
     VisitAction,
@@ -38,7 +39,6 @@ from schoolwindow.support.visits.policies import ANSWER, CHANGE, RECORD
 
 MIN_MINUTES = 15
 MAX_MINUTES = 240
-ANSWER_MAX = 1000
 
 
 @dataclass(frozen=True)
@@ -263,19 +263,21 @@ def visit_record(
     *,
     actor: Actor,
     visit_id: int,
-    answers: dict[str, str],
+    answers: Sequence[Given],
     wellbeing: str,
     actions: list[ActionLine],
     reflection: str,
     concern: str = "",
     once: uuid.UUID | None = None,
 ) -> HomeVisit:
-    """What happened on the day. A concern goes to its own table, which only the DSL reads."""
-    clean: dict[str, Any] = {
-        key: str(answers.get(key, "")).strip()[:ANSWER_MAX]
-        for key in PROFILE_KEYS
-        if str(answers.get(key, "")).strip()
-    }
+    """What happened on the day. A concern goes to its own table, which only the DSL reads.
+
+    `answers` are homelife's questions as the family answered them face to face (only those
+    answered): they go to the pupil's home-learning profile, and their household's, with the
+    source "home visit" and the visit's time, in this transaction, so a visit that fails to
+    save leaves the profile as it was. The visit keeps its own copy for its page."""
+    # Checked before anything is written: a bad code names its question and saves nothing.
+    cleaned = clean_given(answers) if answers else []
     with transaction.atomic():
         claim = once_claim(once, actor=actor, repeated=_("This visit was already recorded."))
         visit = _visit_locked(actor, visit_id, RECORD)
@@ -292,11 +294,27 @@ def visit_record(
             )
         if visit.starts_at > timezone.now() + dt.timedelta(hours=12):
             raise Invalid(_("This visit has not happened yet."))
+        if cleaned and not actor.can(RECORD_HOME_PROFILES, visit.school_id):
+            raise Refused(_("Only staff who keep home-learning profiles record their answers."))
         owners = {line.owner_id for line in actions if line.owner_id is not None}
         if owners and Staff.objects.filter(school_id=visit.school_id, pk__in=owners).count() != len(
             owners
         ):
             raise Invalid(_("Choose staff of this school for each action."), field="actions")
+        happened_at = min(visit.starts_at, timezone.now())
+        if cleaned:
+            # The visit's own once token guards the whole record, so none is passed here; the
+            # nested atomic block is a savepoint inside this transaction.
+            profile_answers_record(
+                actor=actor,
+                pupil=visit.pupil,
+                source=Source.HOME_VISIT,
+                answers=cleaned,
+                recorded_at=happened_at,
+            )
+        clean = {
+            given.question: {"value": given.value, "detail": given.detail} for given in cleaned
+        }
         staff_id = actor.staff_ids.get(visit.school_id)
         visit.profile_answers = clean
         visit.family_wellbeing = wellbeing.strip()[:4000]
@@ -338,7 +356,7 @@ def visit_record(
                 pupil_id=visit.pupil_id,
                 kind="visit",
                 outcome="spoke",
-                happened_at=min(visit.starts_at, timezone.now()),
+                happened_at=happened_at,
                 flag_id=visit.flag_id,
             )
         once_done(claim, reverse("visits:visit", kwargs={"visit_id": visit.pk}))

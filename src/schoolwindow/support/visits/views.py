@@ -13,15 +13,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from schoolwindow.core.access import actor_passes, signed_in, staff_only
-from schoolwindow.core.capabilities import PLAN_HOME_VISITS, SAFEGUARDING
-from schoolwindow.core.errors import NotFound, attempt, attempt_form
+from schoolwindow.core.capabilities import PLAN_HOME_VISITS, RECORD_HOME_PROFILES, SAFEGUARDING
+from schoolwindow.core.errors import NotFound, Refused, attempt, attempt_form
 from schoolwindow.core.once import AlreadyDone, already_done, form_token
+from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import policy_for
 from schoolwindow.core.requests import actor_of
+from schoolwindow.homelife.fields import questions_read
+from schoolwindow.homelife.profile import as_initial
+from schoolwindow.homelife.questions import HOUSEHOLD_QUESTIONS, PUPIL_QUESTIONS
+from schoolwindow.homelife.selectors import HomeProfile, home_profile_get
 from schoolwindow.people.models import Pupil
 from schoolwindow.schools.models import School
 from schoolwindow.support.visits import forms, ics, selectors, services
-from schoolwindow.support.visits.models import PROFILE_QUESTIONS, Agreement, VisitStatus
+from schoolwindow.support.visits.models import Agreement, HomeVisit, VisitStatus
 from schoolwindow.support.visits.policies import ANSWER, CHANGE, RECORD
 
 PAGE_SIZE = 25
@@ -161,15 +166,12 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
                 "form": forms.FamilyAnswerForm(),
             },
         )
-    answers = selectors.visit_profile_answers(visit)
     return render(
         request,
         "support/visits/detail.html",
         {
             "visit": visit,
-            "answers": [
-                (label, answers[key]) for key, label in PROFILE_QUESTIONS if key in answers
-            ],
+            "answers": selectors.visit_profile_answers(visit),
             "actions": selectors.visit_actions(visit),
             "may_change": policy.may(actor, CHANGE, visit),
             "may_record": policy.may(actor, RECORD, visit) and visit.status == VisitStatus.PLANNED,
@@ -282,25 +284,53 @@ def visit_change(request: HttpRequest, visit_id: int) -> HttpResponse:
     )
 
 
+HOME_PREFIX = "home-"
+
+
+def _home_profile(actor: Actor, visit: HomeVisit) -> HomeProfile | None:
+    """The pupil's home-learning profile when the actor may add to it; else None, and the
+    record form leaves the questions out (a teacher on the visit records the rest)."""
+    if not actor.can(RECORD_HOME_PROFILES, visit.school_id):
+        return None
+    try:
+        return home_profile_get(actor=actor, pupil_id=visit.pupil_id, with_history=False)
+    except (NotFound, Refused):
+        return None
+
+
 @staff_only
 def visit_record(request: HttpRequest, visit_id: int) -> HttpResponse:
     actor = actor_of(request)
     visit = selectors.visit_get(actor=actor, visit_id=visit_id, action=RECORD)
     staff = _staff_choices(visit.school_id)
     form = forms.RecordForm(request.POST if request.method == "POST" else None, staff=staff)
+    profile = _home_profile(actor, visit)
+    # homelife's questions, filled in with what the profile says now; on a visit each is
+    # optional (a family need not answer everything) and only those answered are recorded.
+    read = (
+        questions_read(
+            request.POST if request.method == "POST" else None,
+            [*HOUSEHOLD_QUESTIONS, *PUPIL_QUESTIONS],
+            name=visit.pupil.first_name,
+            known=as_initial([*profile.household, *profile.own]),
+            prefix=HOME_PREFIX,
+        )
+        if profile is not None
+        else None
+    )
     # visit-draft.js sends the form with fetch and wants to know where to go next.
     from_draft = request.headers.get("X-Requested-With") == "visit-draft"
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        if form.is_valid() and not (read and read.problems):
             try:
                 done, status = attempt_form(
                     form,
                     services.visit_record,
                     actor=actor,
                     visit_id=visit.pk,
-                    answers=form.answers(),
+                    answers=read.answers if read else [],
                     wellbeing=form.cleaned_data.get("wellbeing", ""),
                     actions=form.actions(),
                     reflection=form.cleaned_data.get("reflection", ""),
@@ -326,6 +356,8 @@ def visit_record(request: HttpRequest, visit_id: int) -> HttpResponse:
         {
             "visit": visit,
             "form": form,
+            "questions": read.fields if read else [],
+            "problems": read.problems if read else [],
             "draft_key": f"schoolwindow:visit:{visit.pk}:user:{user_key}",
         },
         status=status,

@@ -41,9 +41,18 @@
   function save() {
     var data = {};
     fields().forEach(function (element) {
-      if (element.type === "checkbox" || element.type === "radio") {
+      if (element.type === "checkbox") {
+        // Several boxes share a name (a question with more than one answer): keep every one
+        // ticked, and an empty list when none is, so unticking is kept too.
+        data[element.name] = data[element.name] || [];
+        if (element.checked) {
+          data[element.name].push(element.value);
+        }
+      } else if (element.type === "radio") {
         if (element.checked) {
           data[element.name] = element.value;
+        } else if (!Object.prototype.hasOwnProperty.call(data, element.name)) {
+          data[element.name] = "";
         }
       } else {
         data[element.name] = element.value;
@@ -73,12 +82,16 @@
         return;
       }
       var value = data[element.name];
-      if (element.type === "checkbox" || element.type === "radio") {
+      if (element.type === "checkbox") {
+        element.checked = Array.isArray(value)
+          ? value.indexOf(element.value) !== -1
+          : element.value === value;
+      } else if (element.type === "radio") {
         element.checked = element.value === value;
       } else {
         element.value = value;
       }
-      if (element.name !== "once" && value) {
+      if (element.name !== "once" && value && value.length) {
         typed = true;
       }
     });
