@@ -1,0 +1,1 @@
+"""Support for pupils and families: advocates for vulnerable learners (`advocates/`)."""
