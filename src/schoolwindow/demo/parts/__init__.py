@@ -36,6 +36,7 @@ DEMO_PARTS: tuple[str, ...] = (
     "schoolwindow.demo.parts.roster.write",
     "schoolwindow.demo.parts.engagement.part",
     "schoolwindow.demo.parts.messaging.part",
+    "schoolwindow.demo.parts.support.advocates",
 )
 
 
