@@ -37,7 +37,9 @@ def pupil_advocacy_panel(actor: Actor, pupil: Pupil) -> dict[str, Any] | None:
     from django.utils import timezone
 
     today = timezone.localdate()
-    info = selectors.pupil_advocacy(pupil=pupil, today=today, with_designations=False)
-    if info.row is None and not info.vulnerable:
+    # Most pupils have no advocate: one query says so, two more whether they should have one,
+    # and only a pupil with an advocate pays for the cadence and the last contacts.
+    row = selectors.pupil_case_row(pupil=pupil, today=today)
+    if row is None and not selectors.is_vulnerable(pupil, today):
         return None
-    return {"advocacy": info, "may_act": selectors.may_act_for(actor, pupil)}
+    return {"row": row, "pupil": pupil, "may_act": selectors.may_act_for(actor, pupil)}

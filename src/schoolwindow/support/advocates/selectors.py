@@ -340,6 +340,12 @@ def may_act_for(actor: Actor, pupil: Pupil) -> bool:
     )
 
 
+def pupil_case_row(*, pupil: Pupil, today: dt.date) -> CaseRow | None:
+    """The pupil's current advocate with cadence and last contacts (six queries), or None."""
+    assignment = assignments_current().filter(pupil=pupil).order_by("-started", "-pk").first()
+    return case_rows([assignment], today)[0] if assignment else None
+
+
 @dataclass(frozen=True)
 class PupilAdvocacy:
     pupil: Pupil
