@@ -350,3 +350,17 @@ def test_the_pupil_page_shows_the_advocate_panel(world: World) -> None:
     )
     assert "panel-advocacy" not in html
     assert Pupil.objects.count() >= 3
+
+
+def test_the_audit_log_says_it_in_words(world: World) -> None:
+    leader = actor_for(world.staff["leader"].user)
+    AdvocacySettings.objects.create(school=world.oakfield, caseload_limit=1)
+    services.advocate_assign(
+        actor=leader,
+        pupil_id=world.cara.pk,
+        staff_id=world.staff["advocate"].pk,
+        today=TODAY,
+        override=True,
+    )
+    html = world.client("dsl").get(reverse("audit_log")).content.decode()
+    assert "the advocate of Cara" in html and "over their caseload limit" in html

@@ -7,6 +7,7 @@ from __future__ import annotations
 def register_advocates() -> None:
     from schoolwindow.core.panels import HOME, PUPIL_PAGE, Panel
     from schoolwindow.core.policy import register
+    from schoolwindow.support.advocates.audit_sentences import register_advocate_audit_sentences
     from schoolwindow.support.advocates.home import (
         home_my_overdue,
         home_school_overdue,
@@ -14,6 +15,7 @@ def register_advocates() -> None:
     )
     from schoolwindow.support.advocates.policies import advocacy_policies
 
+    register_advocate_audit_sentences()
     for policy in advocacy_policies():
         register(policy)
     HOME.register(

@@ -102,7 +102,7 @@ def advocate_assign(
             old.ended = today
             old.save(update_fields=["ended"])
             audit_record(
-                actor=actor, action="advocate.ended", target=old, detail={"pupil": pupil.pk}
+                actor=actor, action="advocate.ended", target=old, detail={"pupil_id": pupil.pk}
             )
         assignment = AdvocateAssignment.objects.filter(
             school_id=pupil.school_id, staff=staff, pupil=pupil, started=today
@@ -118,7 +118,7 @@ def advocate_assign(
             actor=actor,
             action="advocate.assigned",
             target=assignment,
-            detail={"pupil": pupil.pk, "staff": staff.pk, "over_limit": over, "limit": limit},
+            detail={"pupil_id": pupil.pk, "staff_id": staff.pk, "over_limit": over, "limit": limit},
         )
         once_done(claim, f"/support/advocates/pupils/{pupil.pk}/")
     return assignment
@@ -141,7 +141,7 @@ def advocate_end(*, actor: Actor, assignment_id: int, today: dt.date) -> Advocat
                 actor=actor,
                 action="advocate.ended",
                 target=assignment,
-                detail={"pupil": assignment.pupil_id},
+                detail={"pupil_id": assignment.pupil_id},
             )
     return assignment
 
@@ -176,7 +176,7 @@ def vulnerable_designate(
             actor=actor,
             action="advocate.designated",
             target=designation,
-            detail={"pupil": pupil.pk},
+            detail={"pupil_id": pupil.pk},
         )
         once_done(claim, f"/support/advocates/pupils/{pupil.pk}/")
     return designation
@@ -198,7 +198,7 @@ def designation_end(*, actor: Actor, designation_id: int, today: dt.date) -> Vul
                 actor=actor,
                 action="advocate.designation_ended",
                 target=designation,
-                detail={"pupil": designation.pupil_id},
+                detail={"pupil_id": designation.pupil_id},
             )
     return designation
 
@@ -219,7 +219,7 @@ def cadence_set(
     check_days(family_days, "family_days")
     with transaction.atomic():
         PupilCadence.objects.select_for_update().filter(pupil=pupil).first()
-        detail = {"pupil": pupil.pk, "pupil_days": pupil_days, "family_days": family_days}
+        detail = {"pupil_id": pupil.pk, "pupil_days": pupil_days, "family_days": family_days}
         if pupil_days is None and family_days is None:
             PupilCadence.objects.filter(school_id=pupil.school_id, pupil=pupil).delete()
             audit_record(
@@ -286,7 +286,7 @@ def caseload_limit_set(
         staff = Staff.objects.select_for_update().filter(pk=staff_id, school_id=school_id).first()
         if staff is None:
             raise NotFound
-        detail = {"staff": staff.pk, "limit": limit}
+        detail = {"staff_id": staff.pk, "limit": limit}
         audit_record(actor=actor, action="advocate.limit_set", school_id=school_id, detail=detail)
         if limit is None:
             CaseloadLimit.objects.filter(school_id=school_id, staff=staff).delete()
@@ -337,7 +337,7 @@ def advocate_contact_record(
             notes=notes.strip()[:4000],
         )
         audit_record(
-            actor=actor, action="advocate.contact", target=contact, detail={"pupil": pupil.pk}
+            actor=actor, action="advocate.contact", target=contact, detail={"pupil_id": pupil.pk}
         )
         once_done(claim, "/support/advocates/caseload/")
     return contact
