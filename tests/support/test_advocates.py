@@ -364,3 +364,26 @@ def test_the_audit_log_says_it_in_words(world: World) -> None:
     )
     html = world.client("dsl").get(reverse("audit_log")).content.decode()
     assert "the advocate of Cara" in html and "over their caseload limit" in html
+
+
+def test_an_advocates_own_limit_is_set_on_the_settings_page(world: World) -> None:
+    client = world.client("pastoral")
+    advocate = world.staff["advocate"]
+    url = reverse("support:caseload_limit", kwargs={"staff_id": advocate.pk})
+    client.post(url, {"school": world.oakfield.pk, "limit": "3"})
+    assert CaseloadLimit.objects.get(staff=advocate).limit == 3
+    page = client.get(reverse("support:advocacy_settings")).content.decode()
+    assert 'value="3"' in page
+    client.post(url, {"school": world.oakfield.pk, "limit": ""})
+    assert not CaseloadLimit.objects.filter(staff=advocate).exists()
+    # Not for an advocate themselves.
+    world.client("advocate").post(url, {"school": world.oakfield.pk, "limit": "50"})
+    assert not CaseloadLimit.objects.filter(staff=advocate).exists()
+
+
+@pytest.mark.parametrize(("role", "shown"), [("advocate", True), ("dsl", True), ("teacher", False)])
+def test_the_menu_has_advocates_for_those_who_use_them(
+    world: World, role: str, shown: bool
+) -> None:
+    html = world.client(role).get("/").content.decode()
+    assert (reverse("support:caseload") in html) is shown

@@ -444,6 +444,10 @@ def advocate_choices(school_id: int) -> list[AdvocateChoice]:
     ]
 
 
+def own_limits(school_id: int) -> dict[int, int]:
+    return dict(CaseloadLimit.objects.filter(school_id=school_id).values_list("staff_id", "limit"))
+
+
 # --- Coverage ---------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("coverage/", views.coverage, name="coverage"),
     path("settings/", views.settings_page, name="advocacy_settings"),
+    path("settings/limits/<int:staff_id>/", views.limit, name="caseload_limit"),
     path("pupils/<int:pupil_id>/", views.pupil, name="advocacy_pupil"),
     path("pupils/<int:pupil_id>/assign/", views.assign, name="advocate_assign"),
     path("pupils/<int:pupil_id>/designate/", views.designate, name="designate"),

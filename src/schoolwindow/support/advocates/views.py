@@ -276,5 +276,36 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             if isinstance(saved, AdvocacySettings):
                 flash.success(request, _("The settings are saved."))
                 return redirect(reverse("support:advocacy_settings") + f"?school={school_id}")
-    context = {"form": form, "schools": schools, "school_id": school_id}
+    context = {
+        "form": form,
+        "schools": schools,
+        "school_id": school_id,
+        "advocates": selectors.advocate_choices(school_id),
+        "own_limits": selectors.own_limits(school_id),
+    }
     return render(request, "support/advocates/settings.html", context, status=status)
+
+
+@staff_only
+@require_POST
+def limit(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """One advocate's own caseload limit (empty: the school's)."""
+    actor = actor_of(request)
+    school_id = get_int(request.POST, "school") or 0
+    raw = request.POST.get("limit", "").strip()
+    value = get_int(request.POST, "limit")
+    if raw and value is None:
+        flash.error(request, _("Enter a number of pupils, or leave it empty for the school's."))
+    else:
+        _done, problem = attempt_quietly(
+            services.caseload_limit_set,
+            actor=actor,
+            school_id=school_id,
+            staff_id=staff_id,
+            limit=value,
+        )
+        if problem:
+            flash.error(request, problem)
+        else:
+            flash.success(request, _("The limit is saved."))
+    return redirect(reverse("support:advocacy_settings") + f"?school={school_id}")
