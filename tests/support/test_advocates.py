@@ -51,16 +51,17 @@ def test_the_register_comes_from_the_categories_the_school_counts(world: World) 
     support = PupilFactory(school=world.oakfield, send_status=SendStatus.SUPPORT)
     carer = PupilFactory(school=world.oakfield, young_carer=True)
     poorer = PupilFactory(school=world.oakfield, disadvantaged=True)
-    # Ada is a child in need (her safeguarding status); Cara is none of these.
+    # Ada is a child in need (her safeguarding status), which counts only if the school says
+    # so; Cara is none of these.
+    assert register_ids(world) == {looked_after.pk, ehcp.pk, carer.pk}
+    settings = AdvocacySettings.objects.create(school=world.oakfield, counts_safeguarding=True)
     assert register_ids(world) == {world.ada.pk, looked_after.pk, ehcp.pk, carer.pk}
-    AdvocacySettings.objects.create(
-        school=world.oakfield,
-        counts_safeguarding=False,
-        counts_send_support=True,
-        counts_disadvantaged=True,
-        counts_young_carer=False,
-    )
-    # Ada is disadvantaged too, so she stays.
+    settings.counts_safeguarding = False
+    settings.counts_send_support = True
+    settings.counts_disadvantaged = True
+    settings.counts_young_carer = False
+    settings.save()
+    # Ada is disadvantaged with SEN support, so she is back.
     assert register_ids(world) == {world.ada.pk, looked_after.pk, ehcp.pk, support.pk, poorer.pk}
 
 
@@ -322,6 +323,7 @@ def test_the_settings_page_changes_the_register(world: World) -> None:
 
 def test_coverage_counts_by_group(world: World) -> None:
     leader = actor_for(world.staff["leader"].user)
+    AdvocacySettings.objects.create(school=world.oakfield, counts_safeguarding=True)
     PupilFactory(school=world.oakfield, looked_after=True, year_group=world.year7)
     groups = {
         g.label: g

@@ -24,8 +24,11 @@ class AdvocacySettings(models.Model):
 
     school = models.OneToOneField("schools.School", on_delete=models.CASCADE, related_name="+")
     counts_looked_after = models.BooleanField(_("looked after"), default=True)
+    # Off unless the school chooses it: child-in-need and protection status are the DSL's
+    # (people.SafeguardingStatus), and the register is read by leaders and pastoral leads too.
+    # The DSL can instead designate a pupil with a reason in plain words.
     counts_safeguarding = models.BooleanField(
-        _("known to the safeguarding lead (child in need or protection plan)"), default=True
+        _("known to the safeguarding lead (child in need or protection plan)"), default=False
     )
     counts_ehcp = models.BooleanField(_("education, health and care plan"), default=True)
     counts_send_support = models.BooleanField(_("SEN support"), default=False)
