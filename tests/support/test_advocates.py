@@ -389,3 +389,29 @@ def test_the_menu_has_advocates_for_those_who_use_them(
 ) -> None:
     html = world.client(role).get("/").content.decode()
     assert (reverse("support:caseload") in html) is shown
+
+
+def test_the_pupil_page_with_its_advocate_panel_costs_the_same_however_many_contacts(
+    world: World,
+) -> None:
+    client = world.client("pastoral")
+    url = reverse("pupil_detail", kwargs={"pupil_id": world.ada.pk})
+    client.get(url)
+
+    def contacts(n: int) -> None:
+        for _ in range(n):
+            AdvocateContact.objects.create(
+                school=world.oakfield, pupil=world.ada, kind="met", happened_at=at(TODAY)
+            )
+            ContactLog.objects.create(
+                school=world.oakfield,
+                pupil=world.ada,
+                kind=ContactKind.CALL,
+                outcome=ContactOutcome.SPOKE,
+                happened_at=at(TODAY),
+            )
+
+    contacts(2)
+    few = queries(client, url)
+    contacts(20)
+    assert queries(client, url) == few
