@@ -45,6 +45,11 @@ def at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 15)))
 
 
+def weekday(day: dt.date) -> dt.date:
+    """A contact that would fall at a weekend happened on the Friday before."""
+    return day - dt.timedelta(days=max(0, day.weekday() - 4))
+
+
 def advocates_demo_build(ctx: DemoContext) -> None:
     ctx.say("Advocates: settings, designations and contacts…")
     rng = random.Random(1107)
@@ -98,35 +103,33 @@ def advocates_demo_build(ctx: DemoContext) -> None:
         day = since + dt.timedelta(days=rng.randrange(1, 5))
         stop = today - dt.timedelta(days=21 if late_pupil else 0)
         while day < stop:
-            if day.weekday() < 5:
-                met.append(
-                    AdvocateContact(
-                        school_id=a.school_id,
-                        pupil_id=a.pupil_id,
-                        staff_id=a.staff_id,
-                        kind=rng.choice(AdvocateContactKind.values),
-                        happened_at=at(day, 10 + rng.randrange(5)),
-                        notes=rng.choice(NOTES),
-                    )
+            met.append(
+                AdvocateContact(
+                    school_id=a.school_id,
+                    pupil_id=a.pupil_id,
+                    staff_id=a.staff_id,
+                    kind=rng.choice(AdvocateContactKind.values),
+                    happened_at=at(weekday(day), 10 + rng.randrange(5)),
+                    notes=rng.choice(NOTES),
                 )
+            )
             day += dt.timedelta(days=rng.randrange(3, 6))
         # The family: a call or meeting every ten days or so; a late one stopped a month ago,
         # with an unanswered call since.
         day = since + dt.timedelta(days=rng.randrange(2, 8))
         stop = today - dt.timedelta(days=30 if late_family else 0)
         while day < stop:
-            if day.weekday() < 5:
-                logged.append(
-                    ContactLog(
-                        school_id=a.school_id,
-                        pupil_id=a.pupil_id,
-                        staff_id=a.staff_id,
-                        kind=rng.choice((ContactKind.CALL, ContactKind.CALL, ContactKind.MEETING)),
-                        outcome=ContactOutcome.SPOKE,
-                        happened_at=at(day, 15 + rng.randrange(3)),
-                        notes="Advocate's catch-up with the family.",
-                    )
+            logged.append(
+                ContactLog(
+                    school_id=a.school_id,
+                    pupil_id=a.pupil_id,
+                    staff_id=a.staff_id,
+                    kind=rng.choice((ContactKind.CALL, ContactKind.CALL, ContactKind.MEETING)),
+                    outcome=ContactOutcome.SPOKE,
+                    happened_at=at(weekday(day), 15 + rng.randrange(3)),
+                    notes="Advocate's catch-up with the family.",
                 )
+            )
             day += dt.timedelta(days=rng.randrange(7, 11))
         if late_family and today - dt.timedelta(days=3) > since:
             logged.append(
