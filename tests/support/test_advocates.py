@@ -415,3 +415,25 @@ def test_the_pupil_page_with_its_advocate_panel_costs_the_same_however_many_cont
     few = queries(client, url)
     contacts(20)
     assert queries(client, url) == few
+
+
+def test_one_click_on_coverage_assigns_the_advocate_with_most_room(world: World) -> None:
+    roomy = staff_member(world.oakfield, "advocate", first_name="Roomy")
+    lonely = PupilFactory(school=world.oakfield, looked_after=True, legal_first_name="Lonny")
+    client = world.client("leader")
+    page = client.get(reverse("support:coverage")).content.decode()
+    assert f"Assign to {roomy.display_name}" in page and "Lonny" in page
+    url = reverse("support:advocate_assign", kwargs={"pupil_id": lonely.pk})
+    form = {
+        "staff": roomy.pk,
+        "next": "/support/advocates/coverage/",
+        "once": "5f14e45f-ceea-467f-a0e6-0123456789ab",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302 and response["Location"] == "/support/advocates/coverage/"
+    assert AdvocateAssignment.objects.get(pupil=lonely).staff_id == roomy.pk
+    # Anywhere else is not somewhere to go back to.
+    other = PupilFactory(school=world.oakfield, looked_after=True)
+    url = reverse("support:advocate_assign", kwargs={"pupil_id": other.pk})
+    response = client.post(url, {"staff": roomy.pk, "next": "https://example.org/"})
+    assert response["Location"] == reverse("support:advocacy_pupil", kwargs={"pupil_id": other.pk})

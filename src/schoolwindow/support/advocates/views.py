@@ -68,14 +68,25 @@ def coverage(request: HttpRequest) -> HttpResponse:
     groups = selectors.coverage(actor=actor, school_id=school_id, today=today)
     missing = selectors.without_advocate(actor=actor, school_id=school_id, today=today)
     page = Paginator(missing, PAGE_SIZE).get_page(request.GET.get("page"))
+    # One click assigns a pupil to the advocate with the most room left (never over a limit).
+    with_room = [c for c in selectors.advocate_choices(school_id) if not c.full]
+    suggested = max(with_room, key=lambda c: (c.limit - c.caseload, -c.staff_id), default=None)
     context = {
         "groups": groups,
         "chart": charts.coverage_svg(groups),
         "page": page,
         "schools": schools,
         "school_id": school_id,
+        "suggested": suggested,
+        "here": request.get_full_path(),
     }
     return render(request, "support/advocates/coverage.html", context)
+
+
+def back_to(request: HttpRequest, fallback: str) -> str:
+    """Where a form asked to return to, if it is one of this app's pages."""
+    target = request.POST.get("next", "")
+    return target if target.startswith("/support/advocates/") else fallback
 
 
 def pupil_context(request: HttpRequest, pupil_id: int, **extra: Any) -> dict[str, Any]:
@@ -120,14 +131,14 @@ def assign(request: HttpRequest, pupil_id: int) -> HttpResponse:
                 once=form_token(request.POST),
             )
         except AlreadyDone as repeat:
-            return already_done(request, repeat, fallback=pupil_url(pupil_id))
+            return already_done(request, repeat, fallback=back_to(request, pupil_url(pupil_id)))
         if done is not None:
             flash.success(
                 request,
                 _("%(name)s is now the advocate of %(pupil)s.")
                 % {"name": done.staff.display_name, "pupil": done.pupil.display_name},
             )
-            return redirect(pupil_url(pupil_id))
+            return redirect(back_to(request, pupil_url(pupil_id)))
     context = pupil_context(request, pupil_id, assign_form=form)
     return render(request, "support/advocates/pupil.html", context, status=status)
 
