@@ -106,3 +106,18 @@ def test_the_advocate_sees_only_their_own_caseload(world: World) -> None:
     assert "Ada" in html and "Cara" not in html
     html = world.client("pastoral").get(reverse("support:caseload")).content.decode()
     assert "Ada" in html and "Cara" in html
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "words"),
+    [
+        ("advocate", "support:caseload", "Twoi podopieczni"),
+        ("leader", "support:coverage", "Opiekunowie: pokrycie"),
+        ("leader", "support:advocacy_settings", "Kto jest uczniem szczególnej troski"),
+        ("advocate", "home", "Twoi uczniowie, z którymi czas na kontakt"),
+    ],
+)
+def test_the_pages_are_in_polish(world: World, role: str, page: str, words: str) -> None:
+    response = world.client(role).get(reverse(page), HTTP_ACCEPT_LANGUAGE="pl")
+    assert response.status_code == 200
+    assert words in response.content.decode()
