@@ -31,9 +31,14 @@ from schoolwindow.support.advocates.models import (
     VulnerableDesignation,
 )
 from tests.factories import PupilFactory, staff_member
-from tests.pages.conftest import World
+from tests.pages.conftest import World, build_pages_world
 
 TODAY = dt.date(2026, 3, 16)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_pages_world()
 
 
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -225,9 +230,9 @@ def queries(client, url: str) -> int:
 @pytest.mark.parametrize(
     ("role", "page"),
     [
-        ("advocate", "support:caseload"),
-        ("pastoral", "support:caseload"),
-        ("leader", "support:coverage"),
+        ("advocate", "advocates:caseload"),
+        ("pastoral", "advocates:caseload"),
+        ("leader", "advocates:coverage"),
     ],
 )
 def test_caseload_and_coverage_pages_cost_the_same_queries_however_many_pupils(
@@ -253,7 +258,7 @@ def test_the_pupil_panel_and_home_cost_the_same_queries_however_many(world: Worl
 
 def test_posting_a_contact_twice_records_one(world: World) -> None:
     client = world.client("advocate")
-    url = reverse("support:advocate_contact", kwargs={"pupil_id": world.ada.pk})
+    url = reverse("advocates:advocate_contact", kwargs={"pupil_id": world.ada.pk})
     form = {
         "kind": "met",
         "notes": "Talked about the trip",
@@ -271,7 +276,7 @@ def test_posting_a_contact_twice_records_one(world: World) -> None:
 
 def test_assigning_twice_makes_one_assignment(world: World) -> None:
     client = world.client("leader")
-    url = reverse("support:advocate_assign", kwargs={"pupil_id": world.cara.pk})
+    url = reverse("advocates:advocate_assign", kwargs={"pupil_id": world.cara.pk})
     form = {"staff": world.staff["advocate"].pk, "once": "7f14e45f-ceea-467f-a0e6-0123456789ab"}
     assert client.post(url, form).status_code == 302
     assert client.post(url, form).status_code == 302
@@ -281,7 +286,7 @@ def test_assigning_twice_makes_one_assignment(world: World) -> None:
 def test_over_the_limit_the_page_says_so_and_assigns_nothing(world: World) -> None:
     AdvocacySettings.objects.create(school=world.oakfield, caseload_limit=1)
     response = world.client("pastoral").post(
-        reverse("support:advocate_assign", kwargs={"pupil_id": world.cara.pk}),
+        reverse("advocates:advocate_assign", kwargs={"pupil_id": world.cara.pk}),
         {"staff": world.staff["advocate"].pk},
     )
     assert response.status_code == 400
@@ -291,7 +296,7 @@ def test_over_the_limit_the_page_says_so_and_assigns_nothing(world: World) -> No
 
 def test_designating_twice_records_one(world: World) -> None:
     client = world.client("pastoral")
-    url = reverse("support:designate", kwargs={"pupil_id": world.cara.pk})
+    url = reverse("advocates:designate", kwargs={"pupil_id": world.cara.pk})
     form = {
         "reason": "Caring for her mum",
         "starts": "2026-03-01",
@@ -306,7 +311,7 @@ def test_designating_twice_records_one(world: World) -> None:
 
 def test_the_settings_page_changes_the_register(world: World) -> None:
     client = world.client("leader")
-    url = reverse("support:advocacy_settings")
+    url = reverse("advocates:advocacy_settings")
     response = client.post(
         url, {"caseload_limit": 12, "pupil_every_days": 5, "family_every_days": 10}
     )
@@ -371,10 +376,10 @@ def test_the_audit_log_says_it_in_words(world: World) -> None:
 def test_an_advocates_own_limit_is_set_on_the_settings_page(world: World) -> None:
     client = world.client("pastoral")
     advocate = world.staff["advocate"]
-    url = reverse("support:caseload_limit", kwargs={"staff_id": advocate.pk})
+    url = reverse("advocates:caseload_limit", kwargs={"staff_id": advocate.pk})
     client.post(url, {"school": world.oakfield.pk, "limit": "3"})
     assert CaseloadLimit.objects.get(staff=advocate).limit == 3
-    page = client.get(reverse("support:advocacy_settings")).content.decode()
+    page = client.get(reverse("advocates:advocacy_settings")).content.decode()
     assert 'value="3"' in page
     client.post(url, {"school": world.oakfield.pk, "limit": ""})
     assert not CaseloadLimit.objects.filter(staff=advocate).exists()
@@ -388,7 +393,7 @@ def test_the_menu_has_advocates_for_those_who_use_them(
     world: World, role: str, shown: bool
 ) -> None:
     html = world.client(role).get("/").content.decode()
-    assert (reverse("support:caseload") in html) is shown
+    assert (reverse("advocates:caseload") in html) is shown
 
 
 def test_the_pupil_page_with_its_advocate_panel_costs_the_same_however_many_contacts(
@@ -421,9 +426,9 @@ def test_one_click_on_coverage_assigns_the_advocate_with_most_room(world: World)
     roomy = staff_member(world.oakfield, "advocate", first_name="Roomy")
     lonely = PupilFactory(school=world.oakfield, looked_after=True, legal_first_name="Lonny")
     client = world.client("leader")
-    page = client.get(reverse("support:coverage")).content.decode()
+    page = client.get(reverse("advocates:coverage")).content.decode()
     assert f"Assign to {roomy.display_name}" in page and "Lonny" in page
-    url = reverse("support:advocate_assign", kwargs={"pupil_id": lonely.pk})
+    url = reverse("advocates:advocate_assign", kwargs={"pupil_id": lonely.pk})
     form = {
         "staff": roomy.pk,
         "next": "/support/advocates/coverage/",
@@ -434,6 +439,8 @@ def test_one_click_on_coverage_assigns_the_advocate_with_most_room(world: World)
     assert AdvocateAssignment.objects.get(pupil=lonely).staff_id == roomy.pk
     # Anywhere else is not somewhere to go back to.
     other = PupilFactory(school=world.oakfield, looked_after=True)
-    url = reverse("support:advocate_assign", kwargs={"pupil_id": other.pk})
+    url = reverse("advocates:advocate_assign", kwargs={"pupil_id": other.pk})
     response = client.post(url, {"staff": roomy.pk, "next": "https://example.org/"})
-    assert response["Location"] == reverse("support:advocacy_pupil", kwargs={"pupil_id": other.pk})
+    assert response["Location"] == reverse(
+        "advocates:advocacy_pupil", kwargs={"pupil_id": other.pk}
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.pages.conftest import World, status_for, statuses
+from tests.pages.conftest import World, build_pages_world, status_for, statuses
 
 MANAGERS = {"leader": 200, "pastoral": 200, "dsl": 200}
 CASELOAD = statuses(**MANAGERS, advocate=200)
@@ -19,67 +19,72 @@ DESIGNATE_ADA = statuses(**MANAGERS)
 DESIGNATE_CARA = statuses(**MANAGERS, advocate=404, teacher=404)
 
 
+@pytest.fixture
+def world(db: None) -> World:
+    return build_pages_world()
+
+
 @pytest.mark.parametrize(("role", "expected"), CASELOAD.items())
 def test_caseload(world: World, role: str, expected: int | str) -> None:
-    assert status_for(world.client(role).get(reverse("support:caseload"))) == expected
+    assert status_for(world.client(role).get(reverse("advocates:caseload"))) == expected
 
 
 @pytest.mark.parametrize(("role", "expected"), COVERAGE.items())
 def test_coverage(world: World, role: str, expected: int | str) -> None:
-    assert status_for(world.client(role).get(reverse("support:coverage"))) == expected
+    assert status_for(world.client(role).get(reverse("advocates:coverage"))) == expected
 
 
 @pytest.mark.parametrize(("role", "expected"), COVERAGE.items())
 def test_settings(world: World, role: str, expected: int | str) -> None:
-    assert status_for(world.client(role).get(reverse("support:advocacy_settings"))) == expected
+    assert status_for(world.client(role).get(reverse("advocates:advocacy_settings"))) == expected
 
 
 @pytest.mark.parametrize(("role", "expected"), ADA.items())
 def test_advocacy_for_ada(world: World, role: str, expected: int | str) -> None:
-    url = reverse("support:advocacy_pupil", kwargs={"pupil_id": world.ada.pk})
+    url = reverse("advocates:advocacy_pupil", kwargs={"pupil_id": world.ada.pk})
     assert status_for(world.client(role).get(url)) == expected
 
 
 @pytest.mark.parametrize(("role", "expected"), CARA.items())
 def test_advocacy_for_cara(world: World, role: str, expected: int | str) -> None:
-    url = reverse("support:advocacy_pupil", kwargs={"pupil_id": world.cara.pk})
+    url = reverse("advocates:advocacy_pupil", kwargs={"pupil_id": world.cara.pk})
     assert status_for(world.client(role).get(url)) == expected
 
 
 @pytest.mark.parametrize(("role", "expected"), ADA.items())
 def test_log_a_contact_for_ada(world: World, role: str, expected: int | str) -> None:
-    url = reverse("support:advocate_contact", kwargs={"pupil_id": world.ada.pk})
+    url = reverse("advocates:advocate_contact", kwargs={"pupil_id": world.ada.pk})
     assert status_for(world.client(role).get(url)) == expected
 
 
 @pytest.mark.parametrize(("role", "expected"), CARA.items())
 def test_log_a_contact_for_cara(world: World, role: str, expected: int | str) -> None:
-    url = reverse("support:advocate_contact", kwargs={"pupil_id": world.cara.pk})
+    url = reverse("advocates:advocate_contact", kwargs={"pupil_id": world.cara.pk})
     assert status_for(world.client(role).get(url)) == expected
 
 
 @pytest.mark.parametrize(("role", "expected"), DESIGNATE_ADA.items())
 def test_designate_ada(world: World, role: str, expected: int | str) -> None:
-    url = reverse("support:designate", kwargs={"pupil_id": world.ada.pk})
+    url = reverse("advocates:designate", kwargs={"pupil_id": world.ada.pk})
     assert status_for(world.client(role).get(url)) == expected
 
 
 @pytest.mark.parametrize(("role", "expected"), DESIGNATE_CARA.items())
 def test_designate_cara(world: World, role: str, expected: int | str) -> None:
-    url = reverse("support:designate", kwargs={"pupil_id": world.cara.pk})
+    url = reverse("advocates:designate", kwargs={"pupil_id": world.cara.pk})
     assert status_for(world.client(role).get(url)) == expected
 
 
 @pytest.mark.parametrize("role", ["advocate", "teacher", "flo", "office", "parent", "pupil"])
 def test_only_managers_assign_or_end(world: World, role: str) -> None:
     client = world.client(role)
-    assign = reverse("support:advocate_assign", kwargs={"pupil_id": world.ada.pk})
+    assign = reverse("advocates:advocate_assign", kwargs={"pupil_id": world.ada.pk})
     response = client.post(assign, {"staff": world.staff["advocate"].pk})
     assert response.status_code in (403, 404)
     from schoolwindow.people.models import AdvocateAssignment
 
     assignment = AdvocateAssignment.objects.get(pupil=world.ada)
-    end = reverse("support:advocate_end", kwargs={"assignment_id": assignment.pk})
+    end = reverse("advocates:advocate_end", kwargs={"assignment_id": assignment.pk})
     assert client.post(end).status_code in (403, 404)
     assignment.refresh_from_db()
     assert assignment.ended is None
@@ -87,7 +92,7 @@ def test_only_managers_assign_or_end(world: World, role: str) -> None:
 
 @pytest.mark.parametrize("role", ["leader", "advocate", "pastoral"])
 def test_a_pupil_of_another_trust_does_not_exist(world: World, role: str) -> None:
-    url = reverse("support:advocacy_pupil", kwargs={"pupil_id": world.outsider.pk})
+    url = reverse("advocates:advocacy_pupil", kwargs={"pupil_id": world.outsider.pk})
     assert world.client(role).get(url).status_code == 404
 
 
@@ -102,18 +107,18 @@ def test_the_advocate_sees_only_their_own_caseload(world: World) -> None:
         pupil=world.cara,
         started=world.ada.advocacies.get().started,
     )
-    html = world.client("advocate").get(reverse("support:caseload")).content.decode()
+    html = world.client("advocate").get(reverse("advocates:caseload")).content.decode()
     assert "Ada" in html and "Cara" not in html
-    html = world.client("pastoral").get(reverse("support:caseload")).content.decode()
+    html = world.client("pastoral").get(reverse("advocates:caseload")).content.decode()
     assert "Ada" in html and "Cara" in html
 
 
 @pytest.mark.parametrize(
     ("role", "page", "words"),
     [
-        ("advocate", "support:caseload", "Twoi podopieczni"),
-        ("leader", "support:coverage", "Opiekunowie: pokrycie"),
-        ("leader", "support:advocacy_settings", "Kto jest uczniem szczególnej troski"),
+        ("advocate", "advocates:caseload", "Twoi podopieczni"),
+        ("leader", "advocates:coverage", "Opiekunowie: pokrycie"),
+        ("leader", "advocates:advocacy_settings", "Kto jest uczniem szczególnej troski"),
         ("advocate", "home", "Twoi uczniowie, z którymi czas na kontakt"),
     ],
 )

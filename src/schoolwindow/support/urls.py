@@ -1,6 +1,6 @@
-from django.urls import include, path
+"""The support app, mounted at /support/."""
 
-app_name = "support"
+from django.urls import include, path
 
 urlpatterns = [
     path("advocates/", include("schoolwindow.support.advocates.urls")),

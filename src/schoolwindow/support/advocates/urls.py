@@ -1,6 +1,10 @@
+"""Advocates, mounted at /support/advocates/."""
+
 from django.urls import path
 
 from schoolwindow.support.advocates import views
+
+app_name = "advocates"
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),

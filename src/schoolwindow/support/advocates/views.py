@@ -33,7 +33,7 @@ def get_int(data: Any, name: str) -> int | None:
 
 
 def pupil_url(pupil_id: int) -> str:
-    return reverse("support:advocacy_pupil", kwargs={"pupil_id": pupil_id})
+    return reverse("advocates:advocacy_pupil", kwargs={"pupil_id": pupil_id})
 
 
 @staff_only
@@ -251,7 +251,7 @@ def contact(request: HttpRequest, pupil_id: int) -> HttpResponse:
                 recorded, done = True, repeat.message
             if recorded:
                 flash.success(request, done)
-                return redirect(reverse("support:caseload"))
+                return redirect(reverse("advocates:caseload"))
     return render(
         request, "support/advocates/contact.html", {"pupil": pupil_obj, "form": form}, status=status
     )
@@ -286,7 +286,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             )
             if isinstance(saved, AdvocacySettings):
                 flash.success(request, _("The settings are saved."))
-                return redirect(reverse("support:advocacy_settings") + f"?school={school_id}")
+                return redirect(reverse("advocates:advocacy_settings") + f"?school={school_id}")
     context = {
         "form": form,
         "schools": schools,
@@ -319,4 +319,4 @@ def limit(request: HttpRequest, staff_id: int) -> HttpResponse:
             flash.error(request, problem)
         else:
             flash.success(request, _("The limit is saved."))
-    return redirect(reverse("support:advocacy_settings") + f"?school={school_id}")
+    return redirect(reverse("advocates:advocacy_settings") + f"?school={school_id}")
