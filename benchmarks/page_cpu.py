@@ -6,8 +6,8 @@ Builds the demo trust in DIR (a fresh temporary folder unless DIR already holds 
 database), signs in the pastoral lead and the first parent with Django's test client (no
 network, no other process), and renders pages in turn: the signed-in account page (the floor),
 pupil profiles, class lists, the watchlist, the staff inbox, the weekly summaries' approval page
-and positive notes at the secondary, an advocate's caseload, every caseload and the advocates'
-coverage page, and the parent inbox. For each kind
+and positive notes at the secondary, home-learning profiles and the survey round's families, an
+advocate's caseload, every caseload and the advocates' coverage page, and the parent inbox. For each kind
 it prints the CPU time per page (time.process_time, so other jobs on the machine barely move it),
 the database queries per page, the HTML size and the ratio to the floor. With --profile N it also
 prints the N functions where each kind spends most of its time (cProfile, cumulative).
@@ -81,6 +81,7 @@ def client_for(username: str) -> Client:
 
 
 def page_sets(pages: int) -> list[tuple[str, str, list[str]]]:
+    from schoolwindow.homelife.models import SurveyRound
     from schoolwindow.messaging.models import NudgeBatch
     from schoolwindow.people.models import Pupil, StaffRole
     from schoolwindow.schools.models import Group
@@ -98,6 +99,18 @@ def page_sets(pages: int) -> list[tuple[str, str, list[str]]]:
         [f"/families/nudges/{batch.pk}/?page={n % 20 + 1}" for n in range(50)] if batch else []
     )
     positive_urls = [f"/families/positive/?school={school.pk}&page={n % 20 + 1}" for n in range(50)]
+    # Home learning at the secondary: profiles with their history, and the survey's round
+    # (every year, and the families not answered yet), page by page.
+    survey_round = SurveyRound.objects.filter(school=school).order_by("-opened_on").first()
+    round_urls = (
+        [
+            f"/home-learning/surveys/{survey_round.pk}/?page={n % 20 + 1}"
+            + ("&answered=not" if n % 2 else "")
+            for n in range(50)
+        ]
+        if survey_round
+        else []
+    )
     return [
         ("floor: account", staff, ["/account/"] * min(pages, 100)),
         ("pupil profile", staff, [f"/pupils/{pk}/" for pk in pupils]),
@@ -106,6 +119,8 @@ def page_sets(pages: int) -> list[tuple[str, str, list[str]]]:
         ("staff inbox", staff, ["/messages/"] * min(pages, 50)),
         ("nudge approval", staff, nudge_urls[: min(pages, 50)]),
         ("positive notes", staff, positive_urls[: min(pages, 50)]),
+        ("home profile", staff, [f"/home-learning/pupils/{pk}/" for pk in pupils]),
+        ("survey round", staff, round_urls[: min(pages, 50)]),
         # Advocates (issue 11): the demo advocate's own caseload, every caseload of the school
         # as the pastoral lead sees it, and the coverage page with its chart.
         ("caseload", "advocate@riverside.demo", ["/support/advocates/caseload/"] * min(pages, 50)),

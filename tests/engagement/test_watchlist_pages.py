@@ -272,6 +272,9 @@ def test_the_count_of_pupils_new_today(world: World) -> None:
     assert "1 new today." in response.content.decode()
     response = world.client("pastoral").get(reverse("watchlist") + "?status=resolved")
     assert "new today" not in response.content.decode()
+    # "New today" narrows the list to them (the home page's "See all" links here).
+    rows = world.client("pastoral").get(reverse("watchlist") + "?new=1").context["rows"]
+    assert [row.pupil.first_name for row in rows] == ["Ada"]
 
 
 def test_new_since_yesterday_is_marked(world: World) -> None:

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "schoolwindow.connectors",
     "schoolwindow.engagement",
     "schoolwindow.messaging",
+    "schoolwindow.homelife",
     "schoolwindow.support",
     "schoolwindow.demo",
 ]

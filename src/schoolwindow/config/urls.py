@@ -11,8 +11,9 @@ urlpatterns = [
     path("messages/", include("schoolwindow.messaging.conversations.urls")),
     path("families/", include("schoolwindow.messaging.family_urls")),
     path("phrasebook/", include("schoolwindow.messaging.translation.urls")),
-    path("support/", include("schoolwindow.support.urls")),
+    path("home-learning/", include("schoolwindow.homelife.urls")),
     path("hooks/", include("schoolwindow.messaging.delivery.webhook_urls")),
+    path("support/", include("schoolwindow.support.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

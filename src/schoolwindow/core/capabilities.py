@@ -126,6 +126,37 @@ INVITE_PARENTS = capability(
     Role.DSL,
 )
 
+# Home learning (homelife): what a family's home set-up is, and asking them. Teachers and
+# advocates see it for their own pupils only (the pupil policy scopes them); the office runs the
+# survey's chasing but does not read the answers.
+SEE_HOME_PROFILES = capability(
+    "see pupils' home-learning profiles",
+    Role.LEADER,
+    Role.PASTORAL,
+    Role.DSL,
+    Role.FLO,
+    Role.TEACHER,
+    Role.ADVOCATE,
+)
+RECORD_HOME_PROFILES = capability(
+    "record what a family said about home learning (a phone call, a visit)",
+    Role.LEADER,
+    Role.PASTORAL,
+    Role.DSL,
+    Role.FLO,
+)
+RUN_HOME_SURVEYS = capability(
+    "open the home-learning survey, see who has answered and chase the rest",
+    Role.LEADER,
+    Role.PASTORAL,
+    Role.DSL,
+    Role.FLO,
+    Role.OFFICE,
+)
+CHANGE_HOMELIFE_SETTINGS = capability(
+    "set when a home-learning profile counts as out of date", Role.LEADER, Role.PASTORAL
+)
+
 # Data in
 IMPORT_ROSTERS = capability("import rosters and see import history", Role.OFFICE, Role.LEADER)
 
@@ -169,4 +200,16 @@ HOME_ADVOCACY = capability(
 )
 HOME_ADVOCACY_SCHOOL = capability(
     "start the day with every overdue advocate contact of the school", Role.PASTORAL
+)
+# Home visits (support/visits): planning, recording and who reads what was recorded. A
+# safeguarding concern raised in a visit is read under SAFEGUARDING only.
+PLAN_HOME_VISITS = capability(
+    "plan, change and record home visits, and see every visit of the school",
+    Role.FLO,
+    Role.PASTORAL,
+    Role.LEADER,
+    Role.DSL,
+)
+SEE_CASELOAD_VISITS = capability(
+    "see the home visits of the pupils they are advocate for", Role.ADVOCATE
 )

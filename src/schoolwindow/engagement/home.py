@@ -33,7 +33,12 @@ from schoolwindow.engagement.models import (
     PupilDay,
 )
 from schoolwindow.engagement.rules import reason_text
-from schoolwindow.engagement.selectors import change_date, flags_visible, previous_weekday
+from schoolwindow.engagement.selectors import (
+    change_date,
+    flags_visible,
+    new_since_last_school_day,
+    previous_weekday,
+)
 from schoolwindow.people.models import Enrolment, Pupil
 from schoolwindow.schools.models import School
 
@@ -130,12 +135,12 @@ RANKED = (F("risk").desc(nulls_last=True), "-severity", "pupil__legal_last_name"
 
 def new_flags_block(actor: Actor, today: dt.date) -> FlagBlock:
     """Raised, worse or back from snooze since the last school day ("since yesterday")."""
-    since = previous_weekday(today)
-    flags = triage_flags(actor).filter(
-        Q(opened_on__gt=since) | Q(worsened_on__gt=since) | Q(woken_on__gt=since),
-        status=FlagStatus.OPEN,
+    flags = triage_flags(actor).filter(new_since_last_school_day(today))
+    return FlagBlock(
+        count=flags.count(),
+        lines=flag_lines(flags.order_by(*RANKED), change_label),
+        more_url_query="new=1",
     )
-    return FlagBlock(count=flags.count(), lines=flag_lines(flags.order_by(*RANKED), change_label))
 
 
 def my_flags_block(actor: Actor) -> FlagBlock:

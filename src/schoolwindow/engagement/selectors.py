@@ -182,6 +182,7 @@ class WatchlistFilters:
     needs: tuple[str, ...] = ()
     status: str = "open"
     mine: bool = False
+    new_only: bool = False
 
 
 def last_contact_annotations() -> dict[str, Subquery]:
@@ -427,15 +428,17 @@ def watchlist(*, actor: Actor, filters: WatchlistFilters) -> QuerySet[Flag, dict
     return row_queryset(flags.annotate(urgency=URGENCY)).order_by(*order)
 
 
-def new_since_count(flags: QuerySet[Flag], *, today: dt.date | None = None) -> int:
-    """How many of these open flags were raised, got worse or came back since the last weekday
-    (the rows marked "New")."""
+def new_since_last_school_day(today: dt.date | None = None) -> Q:
+    """Open flags raised, worse or back from snooze since the last weekday (the rows marked
+    "New"; on a Monday, since Friday)."""
     since = previous_weekday(today or timezone.localdate())
-    return (
-        flags.filter(status=FlagStatus.OPEN)
-        .filter(Q(opened_on__gt=since) | Q(worsened_on__gt=since) | Q(woken_on__gt=since))
-        .count()
+    return Q(status=FlagStatus.OPEN) & (
+        Q(opened_on__gt=since) | Q(worsened_on__gt=since) | Q(woken_on__gt=since)
     )
+
+
+def new_since_count(flags: QuerySet[Flag], *, today: dt.date | None = None) -> int:
+    return flags.filter(new_since_last_school_day(today)).count()
 
 
 def watchlist_flags(*, actor: Actor, filters: WatchlistFilters) -> QuerySet[Flag]:
@@ -461,6 +464,8 @@ def watchlist_flags(*, actor: Actor, filters: WatchlistFilters) -> QuerySet[Flag
         flags = flags.filter(pupil_id__in=pupils.values("pk"))
     if filters.mine:
         flags = flags.filter(assigned_to_id__in=list(actor.staff_ids.values()))
+    if filters.new_only:
+        flags = flags.filter(new_since_last_school_day())
     return flags
 
 

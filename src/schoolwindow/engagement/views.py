@@ -68,6 +68,7 @@ def watchlist(request: HttpRequest) -> HttpResponse:
         needs=tuple(n for n in request.GET.getlist("need") if n in FLAG_LABELS),
         status=status,
         mine=request.GET.get("mine") == "1",
+        new_only=request.GET.get("new") == "1",
     )
     flags = selectors.watchlist(actor=actor, filters=filters)
     new_count = (

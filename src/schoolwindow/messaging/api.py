@@ -8,6 +8,9 @@ that does the work, with the same checks as the pages: the acting `Actor` must b
 guardian under a contact restriction is refused (`ContactRestricted`, audited), a body that is
 empty or too long is a `ValueError`, and anything else out of reach is `PermissionDenied`.
 
+`is_rtl(language)` and `base_language(language)` let a page written for a family set its
+text's direction the way messaging does (Arabic and Urdu right to left).
+
 Nothing here sends anything: messages are written with one outbox copy per recipient, in the
 guardian's preferred channel and language, and the worker sends them (quiet hours apply unless
 the message is urgent and the actor may mark it so).
@@ -34,17 +37,20 @@ from schoolwindow.messaging.models import (
     Message,
     Tone,
 )
+from schoolwindow.messaging.translation.services import base_language, is_rtl
 
 __all__ = [
     "ContactKind",
     "ContactOutcome",
     "ContactRestricted",
     "ReadCounts",
+    "base_language",
     "contact_record",
     "conversation_start",
     "family_contact_last",
     "family_message_queue",
     "family_read_counts",
+    "is_rtl",
 ]
 
 

@@ -1,1 +1,1 @@
-"""Support for pupils and families: advocates for vulnerable learners (`advocates/`)."""
+"""Support: what the school does to help a family — home visits, loans, advocates (issue 11)."""

@@ -8,12 +8,22 @@ from schoolwindow.support.advocates.models import (
     PupilCadence,
     VulnerableDesignation,
 )
+from schoolwindow.support.visits.models import (
+    HomeVisit,
+    VisitAction,
+    VisitCalendar,
+    VisitConcern,
+)
 
 __all__ = [
     "AdvocacySettings",
     "AdvocateContact",
     "AdvocateContactKind",
     "CaseloadLimit",
+    "HomeVisit",
     "PupilCadence",
+    "VisitAction",
+    "VisitCalendar",
+    "VisitConcern",
     "VulnerableDesignation",
 ]

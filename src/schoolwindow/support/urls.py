@@ -3,5 +3,6 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("visits/", include("schoolwindow.support.visits.urls")),
     path("advocates/", include("schoolwindow.support.advocates.urls")),
 ]

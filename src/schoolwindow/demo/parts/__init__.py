@@ -36,6 +36,8 @@ DEMO_PARTS: tuple[str, ...] = (
     "schoolwindow.demo.parts.roster.write",
     "schoolwindow.demo.parts.engagement.part",
     "schoolwindow.demo.parts.messaging.part",
+    "schoolwindow.demo.parts.homelife",
+    "schoolwindow.demo.parts.visits",
     "schoolwindow.demo.parts.support.advocates",
 )
 

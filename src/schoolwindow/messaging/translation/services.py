@@ -28,10 +28,9 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from django.conf import settings
-from django.utils import translation
-from django.utils.dateformat import format as date_format
 from django.utils.module_loading import import_string
 
+from schoolwindow.core.dates import long_date, weekday_date
 from schoolwindow.messaging.translation.detect import looks_english
 from schoolwindow.messaging.translation.phrasebook import (
     PHRASEBOOK_LANGUAGES,
@@ -63,27 +62,16 @@ def base_language(language: str) -> str:
     return (language or "en").split("-")[0].lower()
 
 
-# Languages whose month names are written in lower case in a date ("5 decembrie 2026"), where
-# Django's own catalogue capitalises them.
-_LOWER_CASE_MONTHS = frozenset({"pl", "ro"})
-
-
 def date_for_family(day: dt.date, language: str) -> str:
     """A date as a letter or message in `language` writes it: the day, the month's name in the
     case a date needs (the genitive in Polish: "5 grudnia", not "5 grudzień") and the year."""
-    language = base_language(language)
-    with translation.override(language):
-        text = date_format(day, "j E Y")  # "E": the month's name as a date says it
-    return text.lower() if language in _LOWER_CASE_MONTHS else text
+    return long_date(day, base_language(language))
 
 
 def weekday_for_family(day: dt.date, language: str) -> str:
     """A day of the coming week as a message in `language` writes it: "Friday 11 December",
     "piątek 11 grudnia"."""
-    language = base_language(language)
-    with translation.override(language):
-        text = date_format(day, "l j E")
-    return text.lower() if language in _LOWER_CASE_MONTHS else text
+    return weekday_date(day, base_language(language))
 
 
 # --- Providers --------------------------------------------------------------------------------
