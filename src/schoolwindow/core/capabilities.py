@@ -160,6 +160,21 @@ CHANGE_HOMELIFE_SETTINGS = capability(
 # Data in
 IMPORT_ROSTERS = capability("import rosters and see import history", Role.OFFICE, Role.LEADER)
 
+# Loans of kit (support/loans)
+MANAGE_LOANS = capability(
+    "lend kit to pupils, take it back and keep the loan inventory",
+    Role.OFFICE,
+    Role.LEADER,
+    Role.PASTORAL,
+    Role.FLO,
+)
+IMPORT_LOAN_INVENTORY = capability(
+    "import and export the loan inventory, and edit the loan agreements", Role.OFFICE, Role.LEADER
+)
+OVERRIDE_LOAN_CHARGE = capability(
+    "charge a disadvantaged family for damage to lent kit (audited, with a reason)", Role.LEADER
+)
+
 # The home page: which blocks start each person's morning (the blocks' own records are still
 # scoped by the capabilities above and the policies).
 HOME_TRIAGE = capability(

@@ -51,6 +51,12 @@ JOBS: tuple[Job, ...] = (
         task_path="schoolwindow.core.db.database_analyze_task",
         weekdays_only=False,
     ),
+    # Each school morning: reminders about overdue loans and loan agreements not yet accepted.
+    Job(
+        name="support-loans-daily",
+        at=dt.time(9, 0),
+        task_path="schoolwindow.support.loans.jobs.loans_daily_task",
+    ),
     # Friday midday: the week's summaries for families, prepared for approval (never sent).
     Job(
         name="messaging-nudges-prepare",

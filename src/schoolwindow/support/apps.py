@@ -9,7 +9,13 @@ class SupportConfig(AppConfig):
     def ready(self) -> None:
         # Models are only importable once the registry is ready, hence here and not at the top.
         from schoolwindow.support.advocates.registry import register_advocates
+        from schoolwindow.support.loans.audit_sentences import register_loans_audit_sentences
+        from schoolwindow.support.loans.panels import register_loans_panels
+        from schoolwindow.support.loans.policies import register_loans_policies
         from schoolwindow.support.visits.registry import register_visits
 
         register_visits()
+        register_loans_policies()
+        register_loans_panels()
+        register_loans_audit_sentences()
         register_advocates()

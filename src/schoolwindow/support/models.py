@@ -1,4 +1,5 @@
-"""The support app's models live in its sub-packages; Django finds them here."""
+"""The support app's models, defined by concern in its sub-packages (one app, one set of
+migrations), gathered here for Django."""
 
 from schoolwindow.support.advocates.models import (
     AdvocacySettings,
@@ -7,6 +8,13 @@ from schoolwindow.support.advocates.models import (
     CaseloadLimit,
     PupilCadence,
     VulnerableDesignation,
+)
+from schoolwindow.support.loans.models import (
+    AgreementTemplate,
+    Item,
+    ItemEvent,
+    ItemPhoto,
+    Loan,
 )
 from schoolwindow.support.visits.models import (
     HomeVisit,
@@ -19,8 +27,13 @@ __all__ = [
     "AdvocacySettings",
     "AdvocateContact",
     "AdvocateContactKind",
+    "AgreementTemplate",
     "CaseloadLimit",
     "HomeVisit",
+    "Item",
+    "ItemEvent",
+    "ItemPhoto",
+    "Loan",
     "PupilCadence",
     "VisitAction",
     "VisitCalendar",

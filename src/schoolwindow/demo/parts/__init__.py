@@ -38,6 +38,7 @@ DEMO_PARTS: tuple[str, ...] = (
     "schoolwindow.demo.parts.messaging.part",
     "schoolwindow.demo.parts.homelife",
     "schoolwindow.demo.parts.visits",
+    "schoolwindow.demo.parts.support.loans",
     "schoolwindow.demo.parts.support.advocates",
 )
 

@@ -12,14 +12,18 @@ from pytest_django.live_server_helper import LiveServer
 
 from schoolwindow.audit.models import AuditEvent
 from schoolwindow.support.visits.models import HomeVisit, VisitAction, VisitStatus
-from tests.browser.conftest import assert_accessible, browser, open_menu
+from tests.browser.conftest import assert_accessible, open_menu
 from tests.factories import PASSWORD, totp_code
 from tests.pages.conftest import World
-from tests.support.conftest import plan_visit
-
-__all__ = ["browser"]  # the session's Chromium, from tests/browser/conftest.py
+from tests.support.conftest import build_support_world, plan_visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_support_world()
+
 
 PHONE = {"width": 390, "height": 844}
 
