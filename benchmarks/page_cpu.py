@@ -6,8 +6,8 @@ Builds the demo trust in DIR (a fresh temporary folder unless DIR already holds 
 database), signs in the pastoral lead and the first parent with Django's test client (no
 network, no other process), and renders pages in turn: the signed-in account page (the floor),
 pupil profiles, class lists, the watchlist, the staff inbox, the weekly summaries' approval page
-and positive notes at the secondary, home-learning profiles and the survey round's families, and
-the parent inbox. For each kind
+and positive notes at the secondary, home-learning profiles and the survey round's families, an
+advocate's caseload, every caseload and the advocates' coverage page, and the parent inbox. For each kind
 it prints the CPU time per page (time.process_time, so other jobs on the machine barely move it),
 the database queries per page, the HTML size and the ratio to the floor. With --profile N it also
 prints the N functions where each kind spends most of its time (cProfile, cumulative).
@@ -121,6 +121,15 @@ def page_sets(pages: int) -> list[tuple[str, str, list[str]]]:
         ("positive notes", staff, positive_urls[: min(pages, 50)]),
         ("home profile", staff, [f"/home-learning/pupils/{pk}/" for pk in pupils]),
         ("survey round", staff, round_urls[: min(pages, 50)]),
+        # Advocates (issue 11): the demo advocate's own caseload, every caseload of the school
+        # as the pastoral lead sees it, and the coverage page with its chart.
+        ("caseload", "advocate@riverside.demo", ["/support/advocates/caseload/"] * min(pages, 50)),
+        (
+            "all caseloads",
+            staff,
+            [f"/support/advocates/caseload/?page={n % 4 + 1}" for n in range(min(pages, 50))],
+        ),
+        ("coverage", staff, [f"/support/advocates/coverage/?school={school.pk}"] * min(pages, 50)),
         ("parent floor", parent, ["/account/"] * min(pages, 50)),
         ("parent inbox", parent, ["/messages/"] * min(pages, 50)),
     ]

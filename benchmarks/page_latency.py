@@ -6,7 +6,8 @@ concurrent clients.
 Builds the demo trust in a fresh SQLite database (or PostgreSQL with --database-url), starts
 `schoolwindow serve`, signs in a pastoral lead (whole-school view) and drives every pupil profile
 and class list page in turn with wrk (apt-get install wrk), then the first 20 pages of the
-weekly summaries' approval and of positive notes at the same school (the secondary). Prints requests/s, latency
+weekly summaries' approval and of positive notes at the same school (the secondary), and the
+advocates' caseloads and coverage page. Prints requests/s, latency
 percentiles and the server's CPU time per page for each page kind, with the data size; the
 account page, signed in, is the floor the others are compared with.
 """
@@ -111,6 +112,9 @@ print(json.dumps({"cookie": session.session_key, "pupils": pupils, "groups": gro
         "nudge approval": [f"/families/nudges/{data['batch']}/?page={n}" for n in range(1, 21)]
         if data["batch"]
         else [],
+        # Advocates (issue 11): every caseload of both schools, and the secondary's coverage.
+        "all caseloads": [f"/support/advocates/caseload/?page={n}" for n in range(1, 6)],
+        "coverage": [f"/support/advocates/coverage/?school={data['school']}"],
     }
     return data["cookie"], pupil_urls, group_urls, data["sizes"], bulk
 

@@ -39,9 +39,10 @@ def test_the_parts_run_in_the_listed_order() -> None:
         "homelife",
         "visits",
         "support.loans",
+        "support.advocates",
     ]
     assert all(isinstance(part, DemoPart) for part in parts)
-    assert [part.history for part in parts] == [False] * 4 + [True] * 5
+    assert [part.history for part in parts] == [False] * 4 + [True] * 6
 
 
 def test_a_module_without_a_part_is_refused() -> None:

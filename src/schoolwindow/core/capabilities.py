@@ -198,6 +198,24 @@ HOME_OFFICE = capability(
     "start the day with imports and letters waiting to be printed", Role.OFFICE
 )
 
+# Advocates for vulnerable learners (support/advocates)
+MANAGE_ADVOCACY = capability(
+    "see the register of vulnerable learners and advocates' coverage; designate pupils, assign "
+    "and end advocates, set cadences and caseload limits",
+    Role.LEADER,
+    Role.PASTORAL,
+    Role.DSL,
+)
+OVERRIDE_CASELOAD_LIMIT = capability(
+    "give an advocate a pupil beyond their caseload limit", Role.LEADER
+)
+HOME_ADVOCACY = capability(
+    "start the day with the pupils and families they advocate for whose contact is overdue",
+    Role.ADVOCATE,
+)
+HOME_ADVOCACY_SCHOOL = capability(
+    "start the day with every overdue advocate contact of the school", Role.PASTORAL
+)
 # Home visits (support/visits): planning, recording and who reads what was recorded. A
 # safeguarding concern raised in a visit is read under SAFEGUARDING only.
 PLAN_HOME_VISITS = capability(

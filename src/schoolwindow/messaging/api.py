@@ -19,22 +19,35 @@ the message is urgent and the actor may mark it so).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterable, Sequence
+
+from django.db.models import Max
 
 from schoolwindow.core.permissions import Actor
 from schoolwindow.messaging.conversations import services as conversation_services
 from schoolwindow.messaging.delivery import selectors as delivery_selectors
 from schoolwindow.messaging.delivery.selectors import ReadCounts
 from schoolwindow.messaging.delivery.services import ContactRestricted, guardian_ids_for_pupil
-from schoolwindow.messaging.models import ContactLog, Conversation, Message, Tone
+from schoolwindow.messaging.models import (
+    ContactKind,
+    ContactLog,
+    ContactOutcome,
+    Conversation,
+    Message,
+    Tone,
+)
 from schoolwindow.messaging.translation.services import base_language, is_rtl
 
 __all__ = [
+    "ContactKind",
+    "ContactOutcome",
     "ContactRestricted",
     "ReadCounts",
     "base_language",
     "contact_record",
     "conversation_start",
+    "family_contact_last",
     "family_message_queue",
     "family_read_counts",
     "is_rtl",
@@ -111,6 +124,7 @@ def contact_record(
     notes: str = "",
     tone: str = Tone.NEUTRAL,
     flag_id: int | None = None,
+    once: uuid.UUID | None = None,
 ) -> ContactLog:
     """Log a call, meeting or visit with a pupil's family (`ContactKind`, `ContactOutcome`);
     with a `flag_id`, it counts as action on that watchlist flag."""
@@ -124,7 +138,45 @@ def contact_record(
         notes=notes,
         tone=tone,
         flag_id=flag_id,
+        once=once,
     )
+
+
+def family_contact_last(*, school_id: int, pupil_ids: Iterable[int]) -> dict[int, dt.datetime]:
+    """When each pupil's family was last really in touch, in two queries whatever the count:
+    a call, meeting or visit where someone spoke with them, or a message a parent or carer
+    wrote in a conversation about the pupil (an answer, or one they started). A message the
+    school sent and nobody answered is not contact; neither is a call nobody picked up."""
+    ids = list(pupil_ids)
+    last: dict[int, dt.datetime] = {}
+    if not ids:
+        return last
+    logged = (
+        ContactLog.objects.filter(
+            school_id=school_id, pupil_id__in=ids, outcome=ContactOutcome.SPOKE
+        )
+        .values("pupil_id")
+        .annotate(at=Max("happened_at"))
+        .values_list("pupil_id", "at")
+    )
+    written = (
+        Message.objects.filter(
+            school_id=school_id,
+            conversation__pupil_id__in=ids,
+            author_guardian__isnull=False,
+        )
+        .values("conversation__pupil_id")
+        .annotate(at=Max("created_at"))
+        .values_list("conversation__pupil_id", "at")
+    )
+    for pupil_id, at in [*logged, *written]:
+        if (
+            pupil_id is not None
+            and at is not None
+            and (pupil_id not in last or at > last[pupil_id])
+        ):
+            last[pupil_id] = at
+    return last
 
 
 def family_read_counts(

@@ -4,10 +4,11 @@ from django.apps import AppConfig
 class SupportConfig(AppConfig):
     name = "schoolwindow.support"
     label = "support"
-    verbose_name = "Support for pupils and families"
+    verbose_name = "Support for families"
 
     def ready(self) -> None:
         # Models are only importable once the registry is ready, hence here and not at the top.
+        from schoolwindow.support.advocates.registry import register_advocates
         from schoolwindow.support.loans.audit_sentences import register_loans_audit_sentences
         from schoolwindow.support.loans.panels import register_loans_panels
         from schoolwindow.support.loans.policies import register_loans_policies
@@ -17,3 +18,4 @@ class SupportConfig(AppConfig):
         register_loans_policies()
         register_loans_panels()
         register_loans_audit_sentences()
+        register_advocates()

@@ -1,6 +1,14 @@
 """The support app's models, defined by concern in its sub-packages (one app, one set of
 migrations), gathered here for Django."""
 
+from schoolwindow.support.advocates.models import (
+    AdvocacySettings,
+    AdvocateContact,
+    AdvocateContactKind,
+    CaseloadLimit,
+    PupilCadence,
+    VulnerableDesignation,
+)
 from schoolwindow.support.loans.models import (
     AgreementTemplate,
     Item,
@@ -16,13 +24,19 @@ from schoolwindow.support.visits.models import (
 )
 
 __all__ = [
+    "AdvocacySettings",
+    "AdvocateContact",
+    "AdvocateContactKind",
     "AgreementTemplate",
+    "CaseloadLimit",
     "HomeVisit",
     "Item",
     "ItemEvent",
     "ItemPhoto",
     "Loan",
+    "PupilCadence",
     "VisitAction",
     "VisitCalendar",
     "VisitConcern",
+    "VulnerableDesignation",
 ]

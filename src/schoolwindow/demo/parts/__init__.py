@@ -39,6 +39,7 @@ DEMO_PARTS: tuple[str, ...] = (
     "schoolwindow.demo.parts.homelife",
     "schoolwindow.demo.parts.visits",
     "schoolwindow.demo.parts.support.loans",
+    "schoolwindow.demo.parts.support.advocates",
 )
 
 
