@@ -58,12 +58,29 @@ def loan_rows(loans: Iterable[Loan], today: dt.date) -> SafeString:
                 returned,
             )
         )
+    # Each cell names its column (data-label) for the card-per-row table on a phone.
+    labels = (_("Item"), _("Lent"), _("Due back"), _("Agreement"), _("Returned"))
     return format_html_join(
         "\n",
-        '<tr><td><a href="{}{}/">{}</a> <span class="muted">{}</span></td>'
-        '<td>{} <span class="muted">{}</span></td><td>{}</td><td>{}{}</td><td>{}</td>'
-        "<td>{}</td></tr>",
-        rows,
+        '<tr><th scope="row"><a href="{}{}/">{}</a> <span class="muted">{}</span></th>'
+        '<td data-label="{}">{} <span class="muted">{}</span></td><td data-label="{}">{}</td>'
+        '<td data-label="{}">{}{}</td><td data-label="{}">{}</td><td data-label="{}">{}</td></tr>',
+        (
+            (
+                *row[:4],
+                labels[0],
+                *row[4:6],
+                labels[1],
+                row[6],
+                labels[2],
+                *row[7:9],
+                labels[3],
+                row[9],
+                labels[4],
+                row[10],
+            )
+            for row in rows
+        ),
     )
 
 
@@ -113,9 +130,26 @@ def item_rows(items: Iterable[Item], for_pupil: str = "") -> SafeString:
                 holder,
             )
         )
+    labels = (_("Kind"), _("Model"), _("Condition"), _("Status"), _("With"))
     return format_html_join(
         "\n",
-        '<tr><td><a href="{}{}/">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td>'
-        "<td>{}</td></tr>",
-        rows,
+        '<tr><th scope="row"><a href="{}{}/">{}</a></th><td data-label="{}">{}</td>'
+        '<td data-label="{}">{}</td><td data-label="{}">{}</td><td data-label="{}">{}{}</td>'
+        '<td data-label="{}">{}</td></tr>',
+        (
+            (
+                *row[:3],
+                labels[0],
+                row[3],
+                labels[1],
+                row[4],
+                labels[2],
+                row[5],
+                labels[3],
+                *row[6:8],
+                labels[4],
+                row[8],
+            )
+            for row in rows
+        ),
     )
