@@ -216,6 +216,17 @@ HOME_ADVOCACY = capability(
 HOME_ADVOCACY_SCHOOL = capability(
     "start the day with every overdue advocate contact of the school", Role.PASTORAL
 )
+# Needs (support/needs): profile gaps turned into suggested help, and who is helped or waiting.
+SEE_NEEDS = capability(
+    "see the needs board and mark a pupil's need as met",
+    Role.LEADER,
+    Role.PASTORAL,
+    Role.DSL,
+    Role.FLO,
+)
+CHANGE_NEED_RULES = capability(
+    "switch the school's needs rules on and off", Role.LEADER, Role.PASTORAL
+)
 # Home visits (support/visits): planning, recording and who reads what was recorded. A
 # safeguarding concern raised in a visit is read under SAFEGUARDING only.
 PLAN_HOME_VISITS = capability(

@@ -16,6 +16,7 @@ from schoolwindow.support.loans.models import (
     ItemPhoto,
     Loan,
 )
+from schoolwindow.support.needs.models import NeedMet, NeedRule
 from schoolwindow.support.visits.models import (
     HomeVisit,
     VisitAction,
@@ -34,6 +35,8 @@ __all__ = [
     "ItemEvent",
     "ItemPhoto",
     "Loan",
+    "NeedMet",
+    "NeedRule",
     "PupilCadence",
     "VisitAction",
     "VisitCalendar",

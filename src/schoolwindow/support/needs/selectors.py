@@ -1,0 +1,344 @@
+"""Reads: each pupil's needs (from their current home-learning profile and the school's rules)
+and whether real records show them helped; the board's counts and its list of pupils.
+
+A whole school is read in a fixed number of queries whatever its size: the pupils, every answer
+about them, and each kind of help in one query each; the rules run in Python over the rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from schoolwindow.core.capabilities import (
+    CHANGE_NEED_RULES,
+    MANAGE_ADVOCACY,
+    MANAGE_LOANS,
+    SEE_NEEDS,
+)
+from schoolwindow.core.errors import Refused
+from schoolwindow.core.permissions import Actor
+from schoolwindow.core.policy import policy_for
+from schoolwindow.homelife.models import ProfileAnswer
+from schoolwindow.homelife.profile import current_answers
+from schoolwindow.homelife.questions import HOUSEHOLD_QUESTIONS, PUPIL_QUESTIONS
+from schoolwindow.homelife.selectors import stale_before
+from schoolwindow.people.models import AdvocateAssignment, GuardianLink, Pupil, PupilStatus
+from schoolwindow.schools.models import YearGroup
+from schoolwindow.support.loans.models import Kind, Loan
+from schoolwindow.support.needs.models import NeedMet, NeedRule
+from schoolwindow.support.needs.rules import (
+    BY_KEY,
+    CONNECTION,
+    DEVICE,
+    HELP,
+    KEYS,
+    LANGUAGE,
+    NEEDS,
+    Need,
+    needs_from,
+)
+
+PAGE_SIZE = 25
+
+# How a need was met, from the records that meet it.
+BY_LOAN = "loan"
+BY_ADVOCATE = "advocate"
+BY_LANGUAGE = "language"
+BY_MARK = "met"
+
+HELPED_BY: dict[str, str | Promise] = {
+    BY_LOAN: _("on loan"),
+    BY_ADVOCATE: _("has an advocate"),
+    BY_LANGUAGE: _("family's language set"),
+    BY_MARK: _("marked as met"),
+}
+
+DEVICE_KINDS = frozenset({Kind.LAPTOP, Kind.TABLET})
+CONNECTION_KINDS = frozenset({Kind.DONGLE, Kind.SIM})
+
+WAITING = "waiting"
+HELPED = "helped"
+
+DISADVANTAGED = "disadvantaged"
+SEND = "send"
+EAL = "eal"
+GROUPS: tuple[tuple[str, str | Promise], ...] = (
+    (DISADVANTAGED, _("Disadvantaged")),
+    (SEND, _("SEND")),
+    (EAL, _("EAL")),
+)
+
+
+def in_group(pupil: Pupil, group: str) -> bool:
+    if group == DISADVANTAGED:
+        return pupil.disadvantaged
+    if group == SEND:
+        return bool(pupil.send_status)
+    if group == EAL:
+        return pupil.eal
+    return True
+
+
+@dataclass(frozen=True)
+class PupilNeed:
+    need: Need
+    helped_by: str = ""  # empty while waiting
+
+    @property
+    def helped(self) -> bool:
+        return bool(self.helped_by)
+
+    @property
+    def helped_label(self) -> str:
+        return str(HELPED_BY.get(self.helped_by, ""))
+
+
+@dataclass
+class PupilNeeds:
+    pupil: Pupil
+    needs: list[PupilNeed]
+
+    @property
+    def waiting(self) -> list[PupilNeed]:
+        return [n for n in self.needs if not n.helped]
+
+
+def enabled_rules(school_id: int) -> frozenset[str]:
+    """The rules the school uses: all of them, but those switched off."""
+    off = set(
+        NeedRule.objects.filter(school_id=school_id, enabled=False).values_list("need", flat=True)
+    )
+    return frozenset(key for key in KEYS if key not in off)
+
+
+def needs_of(
+    *, school_id: int, pupils: QuerySet[Pupil], today: dt.date, enabled: frozenset[str]
+) -> list[PupilNeeds]:
+    """Each pupil's needs under the enabled rules, each with what met it (if anything). Seven
+    queries for any number of pupils; pupils with no needs are left out."""
+    rows = list(pupils)
+    if not rows:
+        return []
+    ids = pupils.values("pk")
+    households = pupils.filter(household__isnull=False).values("household_id")
+    answers = (
+        ProfileAnswer.objects.filter(
+            Q(pupil_id__in=ids) | Q(household_id__in=households, pupil__isnull=True)
+        )
+        .only("question", "value", "detail", "source", "recorded_at", "pupil_id", "household_id")
+        .order_by("-recorded_at", "-id")
+    )
+    by_household: dict[int, list[ProfileAnswer]] = {}
+    by_pupil: dict[int, list[ProfileAnswer]] = {}
+    for answer in answers:
+        if answer.pupil_id is not None:
+            by_pupil.setdefault(answer.pupil_id, []).append(answer)
+        elif answer.household_id is not None:
+            by_household.setdefault(answer.household_id, []).append(answer)
+    cutoff = stale_before(school_id)
+    helped = helped_records(ids, today)
+    found = []
+    for pupil in rows:
+        current = [
+            *current_answers(
+                by_household.get(pupil.household_id or 0, []),
+                stale_before=cutoff,
+                questions=HOUSEHOLD_QUESTIONS,
+            ),
+            *current_answers(
+                by_pupil.get(pupil.pk, []), stale_before=cutoff, questions=PUPIL_QUESTIONS
+            ),
+        ]
+        values = {e.question.key: (e.answer.value, e.answer.detail) for e in current}
+        keys = needs_from(values, enabled)
+        if keys:
+            found.append(
+                PupilNeeds(
+                    pupil=pupil,
+                    needs=[PupilNeed(BY_KEY[key], helped.get((pupil.pk, key), "")) for key in keys],
+                )
+            )
+    return found
+
+
+def helped_records(pupil_ids: QuerySet[Any], today: dt.date) -> dict[tuple[int, str], str]:
+    """(pupil, need) → how it was met, from the real records: an open loan of the right kind,
+    a current advocate, a guardian's language set to one other than English, or a need
+    marked as met. Four queries."""
+    helped: dict[tuple[int, str], str] = {}
+    for pupil_id, need in NeedMet.objects.filter(pupil_id__in=pupil_ids).values_list(
+        "pupil_id", "need"
+    ):
+        helped[(pupil_id, need)] = BY_MARK
+    for pupil_id, kind in Loan.objects.filter(
+        pupil_id__in=pupil_ids, returned_at__isnull=True
+    ).values_list("pupil_id", "item__kind"):
+        if kind in DEVICE_KINDS:
+            helped[(pupil_id, DEVICE)] = BY_LOAN
+        elif kind in CONNECTION_KINDS:
+            helped[(pupil_id, CONNECTION)] = BY_LOAN
+    for pupil_id in (
+        AdvocateAssignment.objects.filter(pupil_id__in=pupil_ids)
+        .filter(Q(ended__isnull=True) | Q(ended__gte=today), started__lte=today)
+        .values_list("pupil_id", flat=True)
+    ):
+        helped[(pupil_id, HELP)] = BY_ADVOCATE
+    for pupil_id in (
+        GuardianLink.objects.filter(pupil_id__in=pupil_ids, contact_restricted=False)
+        .exclude(guardian__preferred_language__in=("", "en"))
+        .exclude(guardian__preferred_language__startswith="en-")
+        .values_list("pupil_id", flat=True)
+    ):
+        helped[(pupil_id, LANGUAGE)] = BY_LANGUAGE
+    return helped
+
+
+# --- The board -------------------------------------------------------------------------------
+
+
+def needs_schools(actor: Actor) -> list[int]:
+    return actor.schools_where(SEE_NEEDS)
+
+
+def rules_schools(actor: Actor) -> list[int]:
+    return actor.schools_where(CHANGE_NEED_RULES)
+
+
+def school_pupils(actor: Actor, school_id: int) -> QuerySet[Pupil]:
+    if not actor.can(SEE_NEEDS, school_id):
+        raise Refused
+    return (
+        policy_for(Pupil)
+        .visible(actor)
+        .filter(school_id=school_id, status=PupilStatus.ACTIVE)
+        .select_related("year_group")
+        .order_by("year_group__ordinal", "legal_last_name", "legal_first_name", "pk")
+    )
+
+
+@dataclass
+class Count:
+    pupils: int = 0
+    helped: int = 0
+
+    @property
+    def waiting(self) -> int:
+        return self.pupils - self.helped
+
+
+@dataclass
+class SplitRow:
+    label: str
+    counts: list[Count]  # in NEEDS order (of the enabled rules)
+
+
+@dataclass
+class Board:
+    needs: list[Need]
+    totals: list[Count]
+    by_year: list[SplitRow]
+    by_group: list[SplitRow]
+    rows: list[PupilNeeds]
+    years: list[YearGroup]
+    pupils_with_needs: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def board_get(*, actor: Actor, school_id: int, today: dt.date) -> Board:
+    """The school's needs: how many pupils lack what, helped and waiting, by year and group."""
+    enabled = enabled_rules(school_id)
+    shown = [need for need in NEEDS if need.key in enabled]
+    rows = needs_of(
+        school_id=school_id, pupils=school_pupils(actor, school_id), today=today, enabled=enabled
+    )
+    years = list(YearGroup.objects.filter(school_id=school_id).order_by("ordinal", "pk"))
+
+    def tally(subset: Iterable[PupilNeeds]) -> list[Count]:
+        counts = {need.key: Count() for need in shown}
+        for row in subset:
+            for item in row.needs:
+                count = counts[item.need.key]
+                count.pupils += 1
+                count.helped += item.helped
+        return [counts[need.key] for need in shown]
+
+    by_year = [
+        SplitRow(year.name, tally(r for r in rows if r.pupil.year_group_id == year.pk))
+        for year in years
+    ]
+    by_group = [
+        SplitRow(str(label), tally(r for r in rows if in_group(r.pupil, key)))
+        for key, label in GROUPS
+    ]
+    return Board(
+        needs=shown,
+        totals=tally(rows),
+        by_year=by_year,
+        by_group=by_group,
+        rows=rows,
+        years=years,
+        pupils_with_needs=len(rows),
+    )
+
+
+def board_rows(
+    board: Board, *, need: str, year_id: int | None, group: str, state: str
+) -> list[PupilNeeds]:
+    """The board's pupils, filtered: those with `need` (any, when empty) in `state`."""
+    found = []
+    for row in board.rows:
+        if year_id is not None and row.pupil.year_group_id != year_id:
+            continue
+        if group and not in_group(row.pupil, group):
+            continue
+        matching = [n for n in row.needs if not need or n.need.key == need]
+        if state == WAITING:
+            matching = [n for n in matching if not n.helped]
+        elif state == HELPED:
+            matching = [n for n in matching if n.helped]
+        if matching:
+            found.append(row)
+    return found
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    url: str
+
+
+def action_for(actor: Actor, pupil: Pupil, need: str) -> Action | None:
+    """The one click from a need to what meets it, for someone who may take that action."""
+    if need in (DEVICE, CONNECTION) and actor.can(MANAGE_LOANS, pupil.school_id):
+        kind = Kind.LAPTOP if need == DEVICE else Kind.DONGLE
+        query = urlencode({"kind": str(kind), "status": "available", "for": str(pupil.pk)})
+        return Action(str(BY_KEY[need].action), reverse("loans:inventory") + "?" + query)
+    if need == HELP and actor.can(MANAGE_ADVOCACY, pupil.school_id):
+        url = reverse("advocates:advocacy_pupil", kwargs={"pupil_id": pupil.pk}) + "#assign"
+        return Action(str(BY_KEY[need].action), url)
+    if need == LANGUAGE:
+        url = reverse("pupil_detail", kwargs={"pupil_id": pupil.pk})
+        return Action(str(_("See the family's contacts")), url)
+    return None
+
+
+def pupil_needs(*, actor: Actor, pupil: Pupil, today: dt.date) -> PupilNeeds | None:
+    """One pupil's needs, for the panel on their page; None for someone who may not see needs."""
+    if not actor.can(SEE_NEEDS, pupil.school_id):
+        return None
+    found = needs_of(
+        school_id=pupil.school_id,
+        pupils=Pupil.objects.filter(pk=pupil.pk),
+        today=today,
+        enabled=enabled_rules(pupil.school_id),
+    )
+    return found[0] if found else PupilNeeds(pupil=pupil, needs=[])
