@@ -121,22 +121,34 @@ def enabled_rules(school_id: int) -> frozenset[str]:
 
 
 def needs_of(
-    *, school_id: int, pupils: QuerySet[Pupil], today: dt.date, enabled: frozenset[str]
+    *,
+    school_id: int,
+    pupils: QuerySet[Pupil] | list[Pupil],
+    today: dt.date,
+    enabled: frozenset[str] | None = None,
 ) -> list[PupilNeeds]:
-    """Each pupil's needs under the enabled rules, each with what met it (if anything). Seven
-    queries for any number of pupils; pupils with no needs are left out."""
-    rows = list(pupils)
+    """Each pupil's needs under the school's enabled rules, each with what met it (if
+    anything); pupils with no needs are left out. At most nine queries for any number of
+    pupils, and one for pupils with no profile at all (the pupil page's panel)."""
+    if isinstance(pupils, list):
+        rows = pupils
+        ids: Any = [pupil.pk for pupil in rows]
+        households: Any = [pupil.household_id for pupil in rows if pupil.household_id]
+    else:
+        rows = list(pupils)
+        ids = pupils.values("pk")
+        households = pupils.filter(household__isnull=False).values("household_id")
     if not rows:
         return []
-    ids = pupils.values("pk")
-    households = pupils.filter(household__isnull=False).values("household_id")
-    answers = (
+    answers = list(
         ProfileAnswer.objects.filter(
             Q(pupil_id__in=ids) | Q(household_id__in=households, pupil__isnull=True)
         )
         .only("question", "value", "detail", "source", "recorded_at", "pupil_id", "household_id")
         .order_by("-recorded_at", "-id")
     )
+    if not answers:
+        return []
     by_household: dict[int, list[ProfileAnswer]] = {}
     by_pupil: dict[int, list[ProfileAnswer]] = {}
     for answer in answers:
@@ -144,9 +156,10 @@ def needs_of(
             by_pupil.setdefault(answer.pupil_id, []).append(answer)
         elif answer.household_id is not None:
             by_household.setdefault(answer.household_id, []).append(answer)
+    if enabled is None:
+        enabled = enabled_rules(school_id)
     cutoff = stale_before(school_id)
-    helped = helped_records(ids, today)
-    found = []
+    found: list[tuple[Pupil, list[str]]] = []
     for pupil in rows:
         current = [
             *current_answers(
@@ -161,16 +174,20 @@ def needs_of(
         values = {e.question.key: (e.answer.value, e.answer.detail) for e in current}
         keys = needs_from(values, enabled)
         if keys:
-            found.append(
-                PupilNeeds(
-                    pupil=pupil,
-                    needs=[PupilNeed(BY_KEY[key], helped.get((pupil.pk, key), "")) for key in keys],
-                )
-            )
-    return found
+            found.append((pupil, keys))
+    if not found:
+        return []
+    helped = helped_records(ids, today)
+    return [
+        PupilNeeds(
+            pupil=pupil,
+            needs=[PupilNeed(BY_KEY[key], helped.get((pupil.pk, key), "")) for key in keys],
+        )
+        for pupil, keys in found
+    ]
 
 
-def helped_records(pupil_ids: QuerySet[Any], today: dt.date) -> dict[tuple[int, str], str]:
+def helped_records(pupil_ids: Any, today: dt.date) -> dict[tuple[int, str], str]:
     """(pupil, need) → how it was met, from the real records: an open loan of the right kind,
     a current advocate, a guardian's language set to one other than English, or a need
     marked as met. Four queries."""
@@ -335,10 +352,5 @@ def pupil_needs(*, actor: Actor, pupil: Pupil, today: dt.date) -> PupilNeeds | N
     """One pupil's needs, for the panel on their page; None for someone who may not see needs."""
     if not actor.can(SEE_NEEDS, pupil.school_id):
         return None
-    found = needs_of(
-        school_id=pupil.school_id,
-        pupils=Pupil.objects.filter(pk=pupil.pk),
-        today=today,
-        enabled=enabled_rules(pupil.school_id),
-    )
+    found = needs_of(school_id=pupil.school_id, pupils=[pupil], today=today)
     return found[0] if found else PupilNeeds(pupil=pupil, needs=[])
