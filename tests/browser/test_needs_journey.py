@@ -13,7 +13,12 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from schoolwindow.homelife.models import ProfileAnswer, Source
 from schoolwindow.people.models import Household
 from schoolwindow.support.loans.models import Item, Kind, Loan
-from tests.browser.conftest import assert_accessible, assert_fits_the_screen, watch_csp
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_fits_the_screen,
+    nav_click,
+    watch_csp,
+)
 from tests.browser.test_journeys import sign_in
 from tests.world import World, build_world
 
@@ -63,7 +68,7 @@ def test_a_waiting_pupil_is_lent_a_laptop_from_the_board(
     page = phone
     blocked = watch_csp(page)
     sign_in(page, live_server.url, world, "flo")
-    page.goto(f"{live_server.url}/support/needs/?school={pupil.school_id}")
+    nav_click(page, "Needs")
     expect(page.get_by_role("heading", name="Needs", level=1)).to_be_visible()
     device = page.locator('#needs-totals tr[data-need="device"]')
     expect(device.locator('[data-count="waiting"]')).to_have_text("1")
