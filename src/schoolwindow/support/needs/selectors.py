@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -28,8 +28,7 @@ from schoolwindow.core.errors import Refused
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import policy_for
 from schoolwindow.homelife.models import ProfileAnswer
-from schoolwindow.homelife.profile import current_answers
-from schoolwindow.homelife.questions import HOUSEHOLD_QUESTIONS, PUPIL_QUESTIONS
+from schoolwindow.homelife.profile import chosen
 from schoolwindow.homelife.selectors import stale_before
 from schoolwindow.people.models import AdvocateAssignment, GuardianLink, Pupil, PupilStatus
 from schoolwindow.schools.models import YearGroup
@@ -140,38 +139,38 @@ def needs_of(
         households = pupils.filter(household__isnull=False).values("household_id")
     if not rows:
         return []
-    answers = list(
-        ProfileAnswer.objects.filter(
+    # Plain rows, not model instances: a school has thousands of answers, and `chosen` reads
+    # only their source, time, value and detail.
+    answers = [
+        Answer(*row)
+        for row in ProfileAnswer.objects.filter(
             Q(pupil_id__in=ids) | Q(household_id__in=households, pupil__isnull=True)
         )
-        .only("question", "value", "detail", "source", "recorded_at", "pupil_id", "household_id")
         .order_by("-recorded_at", "-id")
-    )
+        .values_list(
+            "question", "value", "detail", "source", "recorded_at", "pupil_id", "household_id"
+        )
+    ]
     if not answers:
         return []
-    by_household: dict[int, list[ProfileAnswer]] = {}
-    by_pupil: dict[int, list[ProfileAnswer]] = {}
+    by_household: dict[int, dict[str, list[Answer]]] = {}
+    by_pupil: dict[int, dict[str, list[Answer]]] = {}
     for answer in answers:
         if answer.pupil_id is not None:
-            by_pupil.setdefault(answer.pupil_id, []).append(answer)
+            by_pupil.setdefault(answer.pupil_id, {}).setdefault(answer.question, []).append(answer)
         elif answer.household_id is not None:
-            by_household.setdefault(answer.household_id, []).append(answer)
+            by_household.setdefault(answer.household_id, {}).setdefault(answer.question, []).append(
+                answer
+            )
     if enabled is None:
         enabled = enabled_rules(school_id)
     cutoff = stale_before(school_id)
     found: list[tuple[Pupil, list[str]]] = []
     for pupil in rows:
-        current = [
-            *current_answers(
-                by_household.get(pupil.household_id or 0, []),
-                stale_before=cutoff,
-                questions=HOUSEHOLD_QUESTIONS,
-            ),
-            *current_answers(
-                by_pupil.get(pupil.pk, []), stale_before=cutoff, questions=PUPIL_QUESTIONS
-            ),
-        ]
-        values = {e.question.key: (e.answer.value, e.answer.detail) for e in current}
+        values = {
+            **current_values(by_household.get(pupil.household_id or 0, {}), cutoff),
+            **current_values(by_pupil.get(pupil.pk, {}), cutoff),
+        }
         keys = needs_from(values, enabled)
         if keys:
             found.append((pupil, keys))
@@ -185,6 +184,32 @@ def needs_of(
         )
         for pupil, keys in found
     ]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer row, as `homelife.profile.chosen` reads it."""
+
+    question: str
+    value: str
+    detail: str
+    source: str
+    recorded_at: dt.datetime
+    pupil_id: int | None
+    household_id: int | None
+
+
+def current_values(
+    by_question: dict[str, list[Answer]], cutoff: dt.datetime
+) -> dict[str, tuple[str, str]]:
+    """question → (value, detail) of the answer that counts, by homelife's one rule (a visit
+    outranks a later survey tick while it is not out of date, else the newest)."""
+    found = {}
+    for key, rows in by_question.items():
+        # `chosen` is duck-typed over the fields above; the rows come newest first.
+        answer, _outranked = chosen(cast(Any, rows), stale_before=cutoff)
+        found[key] = (answer.value, answer.detail)
+    return found
 
 
 def helped_records(pupil_ids: Any, today: dt.date) -> dict[tuple[int, str], str]:
