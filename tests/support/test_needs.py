@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from schoolwindow.audit.models import AuditEvent
+from schoolwindow.core.errors import Invalid
 from schoolwindow.core.once import AlreadyDone
 from schoolwindow.homelife.models import ProfileAnswer, Source
 from schoolwindow.people.models import AdvocateAssignment, Guardian, Household, Pupil
@@ -286,3 +287,26 @@ def test_the_pupil_panel_shows_needs(world: World, english: None) -> None:
         reverse("pupil_detail", kwargs={"pupil_id": world.ada.pk})
     )
     assert "A device of their own" not in teacher_page.content.decode()
+
+
+def test_the_help_need_links_to_assigning_an_advocate(world: World, english: None) -> None:
+    AdvocateAssignment.objects.filter(pupil=world.ada).delete()
+    answer(world, "adult_help", "no", pupil=world.ada)
+    page = world.client("pastoral").get(
+        reverse("needs:board") + f"?school={world.oakfield.pk}&need=help"
+    )
+    assign = reverse("advocates:advocacy_pupil", kwargs={"pupil_id": world.ada.pk}) + "#assign"
+    assert assign in page.content.decode()
+
+
+def test_a_parent_sees_no_needs_on_their_childs_page(world: World, english: None) -> None:
+    answer(world, "devices", "none")
+    page = world.client("parent").get(reverse("pupil_detail", kwargs={"pupil_id": world.ada.pk}))
+    assert page.status_code == 200
+    assert "A device of their own" not in page.content.decode()
+
+
+def test_an_unknown_need_is_refused_kindly(world: World) -> None:
+    with pytest.raises(Invalid):
+        services.need_mark_met(actor=actor(world, "pastoral"), pupil_id=world.ada.pk, need="x")
+    assert not NeedMet.objects.exists()
