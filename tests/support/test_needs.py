@@ -310,3 +310,15 @@ def test_an_unknown_need_is_refused_kindly(world: World) -> None:
     with pytest.raises(Invalid):
         services.need_mark_met(actor=actor(world, "pastoral"), pupil_id=world.ada.pk, need="x")
     assert not NeedMet.objects.exists()
+
+
+def test_the_panel_marks_a_need_met_with_a_note(world: World, english: None) -> None:
+    answer(world, "quiet_place", "no", pupil=world.ada)
+    client = world.client("flo")
+    page = client.get(reverse("pupil_detail", kwargs={"pupil_id": world.ada.pk}))
+    assert "How it was met (optional)" in page.content.decode()
+    url = reverse("needs:mark_met", kwargs={"pupil_id": world.ada.pk})
+    client.post(url, {"need": QUIET, "note": "  Library  study room  ", "once": str(uuid.uuid4())})
+    met = NeedMet.objects.get(pupil=world.ada, need=QUIET)
+    assert met.note == "Library study room"
+    assert met.met_by == world.staff["flo"].user
