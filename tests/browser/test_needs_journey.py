@@ -1,6 +1,7 @@
 """The needs board, in a real browser on a 390 px phone, checked with axe-core: the family
 liaison officer sees Kacper waiting for a device → "Lend a laptop" → the inventory's available
-laptops → lends one (Kacper already chosen) → the board counts him as helped."""
+laptops → lends one (Kacper already chosen) → the board counts him as helped; his quiet place is
+marked as met from his page."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from schoolwindow.homelife.models import ProfileAnswer, Source
 from schoolwindow.people.models import Household
 from schoolwindow.support.loans.models import Item, Kind, Loan
+from schoolwindow.support.needs.models import NeedMet
 from tests.browser.conftest import (
     assert_accessible,
     assert_fits_the_screen,
@@ -64,6 +66,14 @@ def test_a_waiting_pupil_is_lent_a_laptop_from_the_board(
         source=Source.HOME_VISIT,
         recorded_at=timezone.now(),
     )
+    ProfileAnswer.objects.create(
+        school=pupil.school,
+        pupil=pupil,
+        question="quiet_place",
+        value="no",
+        source=Source.PHONE_CALL,
+        recorded_at=timezone.now(),
+    )
     Item.objects.create(school=pupil.school, asset_tag="LAP-9", kind=Kind.LAPTOP, model_name="X")
     page = phone
     blocked = watch_csp(page)
@@ -90,6 +100,15 @@ def test_a_waiting_pupil_is_lent_a_laptop_from_the_board(
     check(page)
     page.goto(f"{live_server.url}/support/needs/rules/?school={pupil.school_id}")
     check(page)
+    # The pupil page's panel: the quiet place, met outside the system, with a note.
     page.goto(f"{live_server.url}/pupils/{pupil.pk}/")
+    panel = page.locator("section", has=page.get_by_role("heading", name="Needs"))
+    expect(panel).to_contain_text("A quiet place to study: waiting")
     check(page)
+    panel.get_by_label("How it was met (optional)").fill("Library study room")
+    panel.get_by_role("button", name="Mark as met").click()
+    expect(page.get_by_text("marked as met for")).to_be_visible()
+    expect(panel).to_contain_text("marked as met")
+    check(page)
+    assert NeedMet.objects.filter(pupil=pupil, need="quiet").count() == 1
     assert not blocked

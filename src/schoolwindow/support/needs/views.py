@@ -89,9 +89,14 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 def back_to(request: HttpRequest, fallback: str) -> str:
-    """Where the form asked to return to, if it is the board."""
+    """Where the form asked to return to, if it is the board or a pupil's page."""
     target = request.POST.get("next", "")
-    return target if target.startswith(reverse("needs:board")) else fallback
+    pupils = reverse("pupil_list")
+    if target.startswith(reverse("needs:board")) or (
+        target.startswith(pupils) and target[len(pupils) :].rstrip("/").isdigit()
+    ):
+        return target
+    return fallback
 
 
 @staff_only
