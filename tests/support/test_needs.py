@@ -181,6 +181,9 @@ def test_the_familys_language_meets_the_language_need(world: World) -> None:
     assert ada_needs(world) == {LANGUAGE: ""}
     Guardian.objects.filter(pk=world.maria.pk).update(preferred_language="pl")
     assert ada_needs(world) == {LANGUAGE: selectors.BY_LANGUAGE}
+    # Messages in another language than the one at home do not meet it.
+    Guardian.objects.filter(pk=world.maria.pk).update(preferred_language="ur")
+    assert ada_needs(world) == {LANGUAGE: ""}
 
 
 def test_mark_met_twice_is_one_record(world: World) -> None:

@@ -8,12 +8,14 @@ about them, and each kind of help in one query each; the rules run in Python ove
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +33,7 @@ from schoolwindow.homelife.models import ProfileAnswer
 from schoolwindow.homelife.profile import chosen
 from schoolwindow.homelife.selectors import stale_before
 from schoolwindow.people.models import AdvocateAssignment, GuardianLink, Pupil, PupilStatus
+from schoolwindow.people.selectors import language_name
 from schoolwindow.schools.models import YearGroup
 from schoolwindow.support.loans.models import Kind, Loan
 from schoolwindow.support.needs.models import NeedMet, NeedRule
@@ -165,7 +168,7 @@ def needs_of(
     if enabled is None:
         enabled = enabled_rules(school_id)
     cutoff = stale_before(school_id)
-    found: list[tuple[Pupil, list[str]]] = []
+    found: list[tuple[Pupil, list[str], str]] = []
     for pupil in rows:
         values = {
             **current_values(by_household.get(pupil.household_id or 0, {}), cutoff),
@@ -173,17 +176,34 @@ def needs_of(
         }
         keys = needs_from(values, enabled)
         if keys:
-            found.append((pupil, keys))
+            found.append((pupil, keys, values.get("languages", ("", ""))[0]))
     if not found:
         return []
-    helped = helped_records(ids, today)
+    helped, family_languages = helped_records(ids, today)
+    for pupil, keys, home in found:
+        chosen_languages = family_languages.get(pupil.pk, set())
+        if (
+            LANGUAGE in keys
+            and (pupil.pk, LANGUAGE) not in helped
+            and speaks_home_language(home, chosen_languages)
+        ):
+            helped[(pupil.pk, LANGUAGE)] = BY_LANGUAGE
     return [
         PupilNeeds(
             pupil=pupil,
             needs=[PupilNeed(BY_KEY[key], helped.get((pupil.pk, key), "")) for key in keys],
         )
-        for pupil, keys in found
+        for pupil, keys, _home in found
     ]
+
+
+def speaks_home_language(home: str, codes: set[str]) -> bool:
+    """Whether one of the family's chosen languages (codes: "pl", "ur") is among the languages
+    the family named at home ("Polish and English"), by its English name."""
+    words = set(re.split(r"[^\w]+", home.lower()))
+    with translation.override("en"):
+        names = {language_name(code.split("-")[0]).lower() for code in codes}
+    return any(name in words or name in home.lower() for name in names if name)
 
 
 @dataclass(frozen=True)
@@ -212,10 +232,13 @@ def current_values(
     return found
 
 
-def helped_records(pupil_ids: Any, today: dt.date) -> dict[tuple[int, str], str]:
+def helped_records(
+    pupil_ids: Any, today: dt.date
+) -> tuple[dict[tuple[int, str], str], dict[int, set[str]]]:
     """(pupil, need) → how it was met, from the real records: an open loan of the right kind,
-    a current advocate, a guardian's language set to one other than English, or a need
-    marked as met. Four queries."""
+    a current advocate, or a need marked as met; and each pupil's guardians' chosen languages
+    other than English (the language need is met when one is the home language). Four
+    queries."""
     helped: dict[tuple[int, str], str] = {}
     for pupil_id, need in NeedMet.objects.filter(pupil_id__in=pupil_ids).values_list(
         "pupil_id", "need"
@@ -234,14 +257,15 @@ def helped_records(pupil_ids: Any, today: dt.date) -> dict[tuple[int, str], str]
         .values_list("pupil_id", flat=True)
     ):
         helped[(pupil_id, HELP)] = BY_ADVOCATE
-    for pupil_id in (
+    languages: dict[int, set[str]] = {}
+    for pupil_id, code in (
         GuardianLink.objects.filter(pupil_id__in=pupil_ids, contact_restricted=False)
         .exclude(guardian__preferred_language__in=("", "en"))
         .exclude(guardian__preferred_language__startswith="en-")
-        .values_list("pupil_id", flat=True)
+        .values_list("pupil_id", "guardian__preferred_language")
     ):
-        helped[(pupil_id, LANGUAGE)] = BY_LANGUAGE
-    return helped
+        languages.setdefault(pupil_id, set()).add(code)
+    return helped, languages
 
 
 # --- The board -------------------------------------------------------------------------------
