@@ -7,7 +7,7 @@ database), signs in the pastoral lead and the first parent with Django's test cl
 network, no other process), and renders pages in turn: the signed-in account page (the floor),
 pupil profiles, class lists, the watchlist, the staff inbox, the weekly summaries' approval page
 and positive notes at the secondary, home-learning profiles and the survey round's families, an
-advocate's caseload, every caseload and the advocates' coverage page, and the parent inbox. For each kind
+advocate's caseload, every caseload and the advocates' coverage page, the needs board, and the parent inbox. For each kind
 it prints the CPU time per page (time.process_time, so other jobs on the machine barely move it),
 the database queries per page, the HTML size and the ratio to the floor. With --profile N it also
 prints the N functions where each kind spends most of its time (cProfile, cumulative).
@@ -130,6 +130,16 @@ def page_sets(pages: int) -> list[tuple[str, str, list[str]]]:
             [f"/support/advocates/caseload/?page={n % 4 + 1}" for n in range(min(pages, 50))],
         ),
         ("coverage", staff, [f"/support/advocates/coverage/?school={school.pk}"] * min(pages, 50)),
+        # Needs (issue 11): the board with its counts and a filtered page of its list.
+        (
+            "needs board",
+            staff,
+            [
+                f"/support/needs/?school={school.pk}&state=all&page={n % 5 + 1}"
+                + ("&need=device" if n % 2 else "")
+                for n in range(min(pages, 50))
+            ],
+        ),
         ("parent floor", parent, ["/account/"] * min(pages, 50)),
         ("parent inbox", parent, ["/messages/"] * min(pages, 50)),
     ]
