@@ -12,6 +12,7 @@ class SupportConfig(AppConfig):
         from schoolwindow.support.loans.audit_sentences import register_loans_audit_sentences
         from schoolwindow.support.loans.panels import register_loans_panels
         from schoolwindow.support.loans.policies import register_loans_policies
+        from schoolwindow.support.studygroups.registry import register_studygroups
         from schoolwindow.support.visits.registry import register_visits
 
         register_visits()
@@ -19,3 +20,4 @@ class SupportConfig(AppConfig):
         register_loans_panels()
         register_loans_audit_sentences()
         register_advocates()
+        register_studygroups()

@@ -16,6 +16,11 @@ from schoolwindow.support.loans.models import (
     ItemPhoto,
     Loan,
 )
+from schoolwindow.support.studygroups.models import (
+    CheckIn,
+    StudyGroup,
+    StudyGroupMember,
+)
 from schoolwindow.support.visits.models import (
     HomeVisit,
     VisitAction,
@@ -29,12 +34,15 @@ __all__ = [
     "AdvocateContactKind",
     "AgreementTemplate",
     "CaseloadLimit",
+    "CheckIn",
     "HomeVisit",
     "Item",
     "ItemEvent",
     "ItemPhoto",
     "Loan",
     "PupilCadence",
+    "StudyGroup",
+    "StudyGroupMember",
     "VisitAction",
     "VisitCalendar",
     "VisitConcern",

@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("visits/", include("schoolwindow.support.visits.urls")),
     path("advocates/", include("schoolwindow.support.advocates.urls")),
+    path("groups/", include("schoolwindow.support.studygroups.urls")),
 ]
