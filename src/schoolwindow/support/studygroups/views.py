@@ -27,7 +27,11 @@ class GroupForm(forms.Form):
         label=gettext_lazy("Subjects (optional)"), max_length=120, required=False
     )
     year_group = forms.TypedChoiceField(
-        label=gettext_lazy("Year"), coerce=int, required=False, empty_value=None
+        label=gettext_lazy("Year"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs={"aria-describedby": "year-help"}),
     )
 
 
