@@ -40,6 +40,7 @@ DEMO_PARTS: tuple[str, ...] = (
     "schoolwindow.demo.parts.visits",
     "schoolwindow.demo.parts.support.loans",
     "schoolwindow.demo.parts.support.advocates",
+    "schoolwindow.demo.parts.support.studygroups",
 )
 
 
