@@ -250,3 +250,13 @@ def test_forming_a_group_is_safe_to_send_twice(world: World) -> None:
     assert StudyGroup.objects.filter(name="Quiet room").count() == 1
     empty = client.post("/support/groups/new/", {"name": " ", "once": str(uuid.uuid4())})
     assert empty.status_code == 400
+
+
+def test_the_menu_and_the_audit_log_name_study_groups(world: World) -> None:
+    assert "Study groups" in world.client("teacher").get("/").content.decode()
+    assert "Study groups" not in world.client("office").get("/").content.decode()
+    group = form_group(world)
+    world.client("pupil").post(f"/support/groups/{group.pk}/checkin/", {"answer": "on_it"})
+    log = world.client("dsl").get("/audit/").content.decode()
+    assert "added Ada Kowalska to the study group Homework club" in log
+    assert "checked in to their study group" in log

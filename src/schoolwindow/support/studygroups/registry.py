@@ -7,9 +7,13 @@ from __future__ import annotations
 def register_studygroups() -> None:
     from schoolwindow.core.panels import HOME, Panel
     from schoolwindow.core.policy import register
+    from schoolwindow.support.studygroups.audit_sentences import (
+        register_studygroup_audit_sentences,
+    )
     from schoolwindow.support.studygroups.home import home_help_today, pupil_checkin_block
     from schoolwindow.support.studygroups.policies import StudyGroupPolicy
 
+    register_studygroup_audit_sentences()
     register(StudyGroupPolicy())
     HOME.register(
         Panel(
