@@ -260,3 +260,21 @@ def test_the_menu_and_the_audit_log_name_study_groups(world: World) -> None:
     log = world.client("dsl").get("/audit/").content.decode()
     assert "added Ada Kowalska to the study group Homework club" in log
     assert "checked in to their study group" in log
+
+
+def test_the_pupils_page_in_fixed_queries(world: World) -> None:
+    group = form_group(world)
+    client = world.client("pupil")
+    client.get("/support/groups/today/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/support/groups/today/")
+    today = timezone.localdate()
+    for n in range(5):
+        pupil = second_member(world, group, first=f"Pupil{n}")
+        CheckIn.objects.create(
+            school=world.oakfield, group=group, pupil=pupil, day=today, answer="on_it"
+        )
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/support/groups/today/")
+    assert page.content.count(b": On it") == 5
+    assert len(many) == len(few)
