@@ -41,9 +41,10 @@ def test_the_parts_run_in_the_listed_order() -> None:
         "support.loans",
         "support.advocates",
         "support.needs",
+        "support.studygroups",
     ]
     assert all(isinstance(part, DemoPart) for part in parts)
-    assert [part.history for part in parts] == [False] * 4 + [True] * 7
+    assert [part.history for part in parts] == [False] * 4 + [True] * 8
 
 
 def test_a_module_without_a_part_is_refused() -> None:

@@ -239,3 +239,12 @@ PLAN_HOME_VISITS = capability(
 SEE_CASELOAD_VISITS = capability(
     "see the home visits of the pupils they are advocate for", Role.ADVOCATE
 )
+# Study groups (support/studygroups): staff who form and lead a small group of pupils that
+# check in each day. Those who see the whole school also see every group of it.
+LEAD_STUDY_GROUPS = capability(
+    "form and lead study groups, and see the check-ins of the groups they lead",
+    Role.LEADER,
+    Role.PASTORAL,
+    Role.FLO,
+    Role.TEACHER,
+)

@@ -17,6 +17,11 @@ from schoolwindow.support.loans.models import (
     Loan,
 )
 from schoolwindow.support.needs.models import NeedMet, NeedRule
+from schoolwindow.support.studygroups.models import (
+    CheckIn,
+    StudyGroup,
+    StudyGroupMember,
+)
 from schoolwindow.support.visits.models import (
     HomeVisit,
     VisitAction,
@@ -30,6 +35,7 @@ __all__ = [
     "AdvocateContactKind",
     "AgreementTemplate",
     "CaseloadLimit",
+    "CheckIn",
     "HomeVisit",
     "Item",
     "ItemEvent",
@@ -38,6 +44,8 @@ __all__ = [
     "NeedMet",
     "NeedRule",
     "PupilCadence",
+    "StudyGroup",
+    "StudyGroupMember",
     "VisitAction",
     "VisitCalendar",
     "VisitConcern",

@@ -6,4 +6,5 @@ urlpatterns = [
     path("visits/", include("schoolwindow.support.visits.urls")),
     path("advocates/", include("schoolwindow.support.advocates.urls")),
     path("needs/", include("schoolwindow.support.needs.urls", namespace="needs")),
+    path("groups/", include("schoolwindow.support.studygroups.urls")),
 ]

@@ -41,6 +41,7 @@ DEMO_PARTS: tuple[str, ...] = (
     "schoolwindow.demo.parts.support.loans",
     "schoolwindow.demo.parts.support.advocates",
     "schoolwindow.demo.parts.support.needs",
+    "schoolwindow.demo.parts.support.studygroups",
 )
 
 

@@ -1,0 +1,48 @@
+"""How the audit log says what happened in study groups."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from schoolwindow.audit.describe import EventKind, Names, Ref, name_of, ref, register_kind
+from schoolwindow.audit.models import AuditEvent
+
+
+def pupil_refs(event: AuditEvent) -> list[Ref]:
+    return ref("pupil", event.pupil_id) if event.pupil_id is not None else []
+
+
+def pupil(event: AuditEvent, names: Names) -> str:
+    return name_of(names, "pupil", event.pupil_id, _("a pupil"))
+
+
+KINDS = [
+    EventKind(
+        action="studygroup.create",
+        label=gettext_lazy("Formed a study group"),
+        sentence=lambda e, n, who: (
+            _("%(who)s formed the study group %(name)s") % {"who": who, "name": e.object_label}
+        ),
+    ),
+    EventKind(
+        action="studygroup.member_add",
+        label=gettext_lazy("Added a pupil to a study group"),
+        sentence=lambda e, n, who: (
+            _("%(who)s added %(pupil)s to the study group %(name)s")
+            % {"who": who, "pupil": pupil(e, n), "name": e.object_label}
+        ),
+        refers_to=pupil_refs,
+    ),
+    EventKind(
+        action="studygroup.checkin",
+        label=gettext_lazy("Checked in to a study group"),
+        sentence=lambda e, n, who: _("%(who)s checked in to their study group") % {"who": who},
+        refers_to=pupil_refs,
+    ),
+]
+
+
+def register_studygroup_audit_sentences() -> None:
+    for kind in KINDS:
+        register_kind(kind)

@@ -1,0 +1,34 @@
+"""Everything study groups register when the app is ready: the policy and the lead's home
+block."""
+
+from __future__ import annotations
+
+
+def register_studygroups() -> None:
+    from schoolwindow.core.panels import HOME, Panel
+    from schoolwindow.core.policy import register
+    from schoolwindow.support.studygroups.audit_sentences import (
+        register_studygroup_audit_sentences,
+    )
+    from schoolwindow.support.studygroups.home import home_help_today, pupil_checkin_block
+    from schoolwindow.support.studygroups.policies import StudyGroupPolicy
+
+    register_studygroup_audit_sentences()
+    register(StudyGroupPolicy())
+    HOME.register(
+        Panel(
+            name="studygroups-help-today",
+            template="support/studygroups/home/_help_today.html",
+            context=home_help_today,
+            order=20,
+        )
+    )
+    HOME.register(
+        Panel(
+            name="studygroups-pupil-checkin",
+            template="support/studygroups/home/_pupil_checkin.html",
+            context=pupil_checkin_block,
+            order=5,
+            modes=frozenset({"pupil"}),
+        )
+    )
