@@ -7,7 +7,7 @@ database), signs in the pastoral lead and the first parent with Django's test cl
 network, no other process), and renders pages in turn: the signed-in account page (the floor),
 pupil profiles, class lists, the watchlist, the staff inbox, the weekly summaries' approval page
 and positive notes at the secondary, home-learning profiles and the survey round's families, an
-advocate's caseload, every caseload and the advocates' coverage page, the needs board, and the parent inbox. For each kind
+advocate's caseload, every caseload and the advocates' coverage page, the needs board, the loans inventory and loans out (the office), and the parent inbox. For each kind
 it prints the CPU time per page (time.process_time, so other jobs on the machine barely move it),
 the database queries per page, the HTML size and the ratio to the floor. With --profile N it also
 prints the N functions where each kind spends most of its time (cProfile, cumulative).
@@ -140,6 +140,13 @@ def page_sets(pages: int) -> list[tuple[str, str, list[str]]]:
                 for n in range(min(pages, 50))
             ],
         ),
+        # Loans (issue 11): the inventory and the loans out, as the office sees them.
+        (
+            "loans inventory",
+            "office@riverside.demo",
+            [f"/loans/?page={n % 3 + 1}" for n in range(min(pages, 50))],
+        ),
+        ("loans out", "office@riverside.demo", ["/loans/out/"] * min(pages, 50)),
         ("parent floor", parent, ["/account/"] * min(pages, 50)),
         ("parent inbox", parent, ["/messages/"] * min(pages, 50)),
     ]
@@ -182,6 +189,7 @@ def main() -> int:
     parser.add_argument("--var-dir", type=Path)
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--profile", type=int, default=0, metavar="N")
+    parser.add_argument("--only", default="", help="comma-separated page kinds, e.g. 'needs board'")
     args = parser.parse_args()
     var_dir = args.var_dir or Path(tempfile.mkdtemp(prefix="sw-page-cpu-"))
     build_demo(var_dir)
@@ -194,7 +202,7 @@ def main() -> int:
     )
     floor: dict[str, float] = {}
     for name, username, urls in page_sets(args.pages):
-        if not urls:
+        if not urls or (args.only and name not in args.only.split(",")):
             continue
         client = client_for(username)
         cpu, queries, size = measure(client.get, urls)

@@ -282,6 +282,19 @@ def test_the_board_takes_a_fixed_number_of_queries(world: World) -> None:
     assert board_queries(world) == few
 
 
+def test_the_board_reads_the_profiles_once_until_they_change(world: World, english: None) -> None:
+    add_pupils(world, 3)
+    first = board_queries(world)
+    again = board_queries(world)
+    assert again < first  # the school's answers were read once, then kept
+    url = reverse("needs:board") + f"?school={world.oakfield.pk}&need=device"
+    before = world.client("pastoral").get(url).content.decode()
+    assert world.ada.legal_last_name not in before
+    answer(world, "devices", "none")  # a new answer is seen at once
+    after = world.client("pastoral").get(url).content.decode()
+    assert world.ada.legal_last_name in after
+
+
 def test_the_pupil_panel_shows_needs(world: World, english: None) -> None:
     answer(world, "devices", "none")
     page = world.client("pastoral").get(reverse("pupil_detail", kwargs={"pupil_id": world.ada.pk}))

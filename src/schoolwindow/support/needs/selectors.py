@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count as SqlCount
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
@@ -128,20 +130,65 @@ def needs_of(
     pupils: QuerySet[Pupil] | list[Pupil],
     today: dt.date,
     enabled: frozenset[str] | None = None,
+    found: dict[int, ProfileNeeds] | None = None,
 ) -> list[PupilNeeds]:
     """Each pupil's needs under the school's enabled rules, each with what met it (if
     anything); pupils with no needs are left out. At most nine queries for any number of
-    pupils, and one for pupils with no profile at all (the pupil page's panel)."""
-    if isinstance(pupils, list):
-        rows = pupils
-        ids: Any = [pupil.pk for pupil in rows]
-        households: Any = [pupil.household_id for pupil in rows if pupil.household_id]
-    else:
-        rows = list(pupils)
-        ids = pupils.values("pk")
-        households = pupils.filter(household__isnull=False).values("household_id")
+    pupils, and one for pupils with no profile at all (the pupil page's panel). `found`, when
+    given, is what the profiles already showed (the board's cached reading of the school)."""
+    if enabled is None:
+        enabled = enabled_rules(school_id)
+    if found is None:
+        if isinstance(pupils, list):
+            about: Any = [(pupil.pk, pupil.household_id) for pupil in pupils]
+        else:
+            about = pupils.values_list("pk", "household_id")
+        found = profile_needs(school_id=school_id, pupils=about, enabled=enabled)
+    if not found:
+        return []
+    rows = [pupil for pupil in pupils if pupil.pk in found]
     if not rows:
         return []
+    helped, family_languages = helped_records([pupil.pk for pupil in rows], today)
+    for pupil in rows:
+        keys, home = found[pupil.pk]
+        chosen_languages = family_languages.get(pupil.pk, set())
+        if (
+            LANGUAGE in keys
+            and (pupil.pk, LANGUAGE) not in helped
+            and speaks_home_language(home, chosen_languages)
+        ):
+            helped[(pupil.pk, LANGUAGE)] = BY_LANGUAGE
+    return [
+        PupilNeeds(
+            pupil=pupil,
+            needs=[
+                PupilNeed(BY_KEY[key], helped.get((pupil.pk, key), ""))
+                for key in found[pupil.pk][0]
+            ],
+        )
+        for pupil in rows
+    ]
+
+
+# What a pupil's current profile shows: the needs' keys in order, and the home language.
+ProfileNeeds = tuple[tuple[str, ...], str]
+
+
+def profile_needs(
+    *,
+    school_id: int,
+    pupils: Iterable[tuple[int, int | None]],
+    enabled: frozenset[str],
+    cutoff: dt.datetime | None = None,
+) -> dict[int, ProfileNeeds]:
+    """pupil → the needs their current home-learning profile shows, for the pupils given as
+    (pupil id, household id); pupils whose profile shows none are left out. Two queries."""
+    about = list(pupils)
+    if not about:
+        return {}
+    ids = [pk for pk, _household in about]
+    households = [household for _pk, household in about if household]
     # Plain rows, not model instances: a school has thousands of answers, and `chosen` reads
     # only their source, time, value and detail.
     answers = [
@@ -155,7 +202,7 @@ def needs_of(
         )
     ]
     if not answers:
-        return []
+        return {}
     by_household: dict[int, dict[str, list[Answer]]] = {}
     by_pupil: dict[int, dict[str, list[Answer]]] = {}
     for answer in answers:
@@ -165,36 +212,52 @@ def needs_of(
             by_household.setdefault(answer.household_id, {}).setdefault(answer.question, []).append(
                 answer
             )
-    if enabled is None:
-        enabled = enabled_rules(school_id)
-    cutoff = stale_before(school_id)
-    found: list[tuple[Pupil, list[str], str]] = []
-    for pupil in rows:
+    if cutoff is None:
+        cutoff = stale_before(school_id)
+    found: dict[int, ProfileNeeds] = {}
+    for pk, household in about:
         values = {
-            **current_values(by_household.get(pupil.household_id or 0, {}), cutoff),
-            **current_values(by_pupil.get(pupil.pk, {}), cutoff),
+            **current_values(by_household.get(household or 0, {}), cutoff),
+            **current_values(by_pupil.get(pk, {}), cutoff),
         }
         keys = needs_from(values, enabled)
         if keys:
-            found.append((pupil, keys, values.get("languages", ("", ""))[0]))
-    if not found:
-        return []
-    helped, family_languages = helped_records(ids, today)
-    for pupil, keys, home in found:
-        chosen_languages = family_languages.get(pupil.pk, set())
-        if (
-            LANGUAGE in keys
-            and (pupil.pk, LANGUAGE) not in helped
-            and speaks_home_language(home, chosen_languages)
-        ):
-            helped[(pupil.pk, LANGUAGE)] = BY_LANGUAGE
-    return [
-        PupilNeeds(
-            pupil=pupil,
-            needs=[PupilNeed(BY_KEY[key], helped.get((pupil.pk, key), "")) for key in keys],
+            found[pk] = (tuple(keys), values.get("languages", ("", ""))[0])
+    return found
+
+
+# How long the board keeps a school's reading of the profiles while nothing changed. The key
+# holds every input (the rules on, the answers' and pupils' last change, the stale line to the
+# minute), so a new answer, a pupil moving house or a rule switched off is seen at once.
+BOARD_CACHE_SECONDS = 300
+
+
+def school_profile_needs(*, school_id: int, enabled: frozenset[str]) -> dict[int, ProfileNeeds]:
+    """Every pupil on roll's needs from the profiles, cached per school: reading a thousand
+    pupils' thousands of answers is most of the board's cost, and they change rarely. Three
+    queries when cached, five when not."""
+    on_roll = Pupil.objects.filter(school_id=school_id, status=PupilStatus.ACTIVE)
+    pupils_changed = on_roll.aggregate(last=Max("updated_at"), n=SqlCount("pk"))
+    last_answer = ProfileAnswer.objects.aggregate(last=Max("pk"))["last"]
+    cutoff = stale_before(school_id).replace(second=0, microsecond=0)
+    key = "needs:{}:{}:{}:{}:{}:{}".format(
+        school_id,
+        ",".join(sorted(enabled)),
+        last_answer,
+        pupils_changed["n"],
+        pupils_changed["last"].isoformat() if pupils_changed["last"] else "",
+        cutoff.isoformat(),
+    )
+    found = cast(dict[int, ProfileNeeds] | None, cache.get(key))
+    if found is None:
+        found = profile_needs(
+            school_id=school_id,
+            pupils=on_roll.values_list("pk", "household_id"),
+            enabled=enabled,
+            cutoff=cutoff,
         )
-        for pupil, keys, _home in found
-    ]
+        cache.set(key, found, BOARD_CACHE_SECONDS)
+    return found
 
 
 def speaks_home_language(home: str, codes: set[str]) -> bool:
@@ -343,8 +406,13 @@ def board_get(*, actor: Actor, school_id: int, today: dt.date) -> Board:
     """The school's needs: how many pupils lack what, helped and waiting, by year and group."""
     enabled = enabled_rules(school_id)
     shown = [need for need in NEEDS if need.key in enabled]
+    found = school_profile_needs(school_id=school_id, enabled=enabled)
     rows = needs_of(
-        school_id=school_id, pupils=school_pupils(actor, school_id), today=today, enabled=enabled
+        school_id=school_id,
+        pupils=school_pupils(actor, school_id).filter(pk__in=list(found)),
+        today=today,
+        enabled=enabled,
+        found=found,
     )
     years = list(YearGroup.objects.filter(school_id=school_id).order_by("ordinal", "pk"))
 
