@@ -92,6 +92,15 @@ def assert_fits_the_screen(page: Page) -> None:
             .map(t => (t.caption ? t.caption.textContent : t.id) || "a table")"""
     )
     assert not cut, f"{page.url}: columns cut off on a phone in {cut}"
+    # …and each value on a card says which column it is (a row of bare numbers means nothing).
+    unnamed = page.evaluate(
+        """() => [...document.querySelectorAll("table.stack tbody tr")]
+            .filter(row => row.querySelectorAll("td").length > 1)
+            .flatMap(row => [...row.querySelectorAll("td:not([data-label])")])
+            .filter(cell => cell.textContent.trim() !== "")
+            .map(cell => cell.closest("table").caption?.textContent.trim() || "a table")"""
+    )
+    assert not unnamed, f"{page.url}: values with no column name on a phone in {set(unnamed)}"
 
 
 def watch_csp(page: Page) -> list[str]:

@@ -1,7 +1,8 @@
 """The demo's home visits: the family liaison officer's visits to new Year 7 families.
 
-Some done (one with a Polish interpreter, one where a concern was passed to the DSL), one today,
-some planned this week (agreed, not asked yet, and one the family declined), and one cancelled.
+Some done (one with a Polish interpreter, one where a concern was passed to the DSL), one today
+(the next weekday at a weekend), some planned this week (agreed, not asked yet, and one the
+family declined), and one cancelled.
 Each goes with a second member of staff, the pastoral lead, or an interpreter. The rows are
 written directly with the demo's times (the visits' services refuse times long past).
 """
@@ -101,7 +102,16 @@ def visits_demo_build(ctx: DemoContext) -> None:
     today = ctx.today
 
     def day(n: int) -> dt.date:
-        return today + dt.timedelta(days=n)
+        """n weekdays from today (today itself when a weekday): staff visit on working days."""
+        found = today
+        while found.weekday() >= 5:
+            found += dt.timedelta(days=1)
+        step = 1 if n >= 0 else -1
+        for _ in range(abs(n)):
+            found += dt.timedelta(days=step)
+            while found.weekday() >= 5:
+                found += dt.timedelta(days=step)
+        return found
 
     done, planned, cancelled = VisitStatus.DONE, VisitStatus.PLANNED, VisitStatus.CANCELLED
     yes, not_yet, no = Agreement.AGREED, Agreement.NOT_YET, Agreement.DECLINED
@@ -110,7 +120,7 @@ def visits_demo_build(ctx: DemoContext) -> None:
         (pupils[0], _at(day(-9), 16), done, yes, DONE_ANSWERS[0]),
         (polish or pupils[1], _at(day(-6), 17), done, yes, DONE_ANSWERS[1]),
         (pupils[2], _at(day(-3), 15), done, yes, DONE_ANSWERS[2]),
-        (pupils[3], _at(today, 16), planned, yes, []),
+        (pupils[3], _at(day(0), 16), planned, yes, []),
         (pupils[4], _at(day(2), 10), planned, yes, []),
         (pupils[5], _at(day(3), 17), planned, not_yet, []),
         (pupils[6], _at(day(4), 11), planned, no, []),

@@ -388,6 +388,12 @@ class Count:
 class SplitRow:
     label: str
     counts: list[Count]  # in NEEDS order (of the enabled rules)
+    needs: list[Need] = field(default_factory=list)
+
+    @property
+    def cells(self) -> list[tuple[Need, Count]]:
+        """Each count with its need, so a phone's card names what each number counts."""
+        return list(zip(self.needs, self.counts, strict=True))
 
 
 @dataclass
@@ -426,11 +432,11 @@ def board_get(*, actor: Actor, school_id: int, today: dt.date) -> Board:
         return [counts[need.key] for need in shown]
 
     by_year = [
-        SplitRow(year.name, tally(r for r in rows if r.pupil.year_group_id == year.pk))
+        SplitRow(year.name, tally(r for r in rows if r.pupil.year_group_id == year.pk), shown)
         for year in years
     ]
     by_group = [
-        SplitRow(str(label), tally(r for r in rows if in_group(r.pupil, key)))
+        SplitRow(str(label), tally(r for r in rows if in_group(r.pupil, key)), shown)
         for key, label in GROUPS
     ]
     return Board(
