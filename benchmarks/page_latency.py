@@ -7,7 +7,7 @@ Builds the demo trust in a fresh SQLite database (or PostgreSQL with --database-
 `schoolwindow serve`, signs in a pastoral lead (whole-school view) and drives every pupil profile
 and class list page in turn with wrk (apt-get install wrk), then the first 20 pages of the
 weekly summaries' approval and of positive notes at the same school (the secondary), and the
-advocates' caseloads and coverage page. Prints requests/s, latency
+advocates' caseloads and coverage page, and the needs board. Prints requests/s, latency
 percentiles and the server's CPU time per page for each page kind, with the data size; the
 account page, signed in, is the floor the others are compared with.
 """
@@ -115,6 +115,12 @@ print(json.dumps({"cookie": session.session_key, "pupils": pupils, "groups": gro
         # Advocates (issue 11): every caseload of both schools, and the secondary's coverage.
         "all caseloads": [f"/support/advocates/caseload/?page={n}" for n in range(1, 6)],
         "coverage": [f"/support/advocates/coverage/?school={data['school']}"],
+        # Needs (issue 11): the board, its pages of pupils and a filter.
+        "needs board": [
+            f"/support/needs/?school={data['school']}&state=all&page={n}"
+            + ("&need=device" if n % 2 else "")
+            for n in range(1, 11)
+        ],
     }
     return data["cookie"], pupil_urls, group_urls, data["sizes"], bulk
 
