@@ -30,6 +30,7 @@ from schoolwindow.support.needs.rules import (
     needs_from,
     other_language,
 )
+from schoolwindow.support.studygroups.models import StudyGroup, StudyGroupMember
 from tests.factories import PupilFactory
 from tests.pages.conftest import World
 from tests.support.conftest import actor, item_add, lend
@@ -293,6 +294,18 @@ def test_the_board_reads_the_profiles_once_until_they_change(world: World, engli
     answer(world, "devices", "none")  # a new answer is seen at once
     after = world.client("pastoral").get(url).content.decode()
     assert world.ada.legal_last_name in after
+
+
+def test_a_study_group_place_meets_the_quiet_place_need(world: World, english: None) -> None:
+    answer(world, "quiet_place", "no", pupil=world.ada)
+    assert ada_needs(world)[QUIET] == ""
+    lead = world.staff["teacher"]
+    group = StudyGroup.objects.create(school=world.oakfield, name="Homework club", lead=lead)
+    StudyGroupMember.objects.create(school=world.oakfield, group=group, pupil=world.ada)
+    assert ada_needs(world)[QUIET] == selectors.BY_GROUP
+    group.active = False
+    group.save(update_fields=["active"])
+    assert ada_needs(world)[QUIET] == ""
 
 
 def test_the_pupil_panel_shows_needs(world: World, english: None) -> None:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schoolwindow.core.capabilities import (
     CHANGE_NEED_RULES,
+    LEAD_STUDY_GROUPS,
     MANAGE_ADVOCACY,
     MANAGE_LOANS,
     SEE_NEEDS,
@@ -47,9 +48,11 @@ from schoolwindow.support.needs.rules import (
     KEYS,
     LANGUAGE,
     NEEDS,
+    QUIET,
     Need,
     needs_from,
 )
+from schoolwindow.support.studygroups.models import StudyGroupMember
 
 PAGE_SIZE = 25
 
@@ -58,12 +61,14 @@ BY_LOAN = "loan"
 BY_ADVOCATE = "advocate"
 BY_LANGUAGE = "language"
 BY_MARK = "met"
+BY_GROUP = "group"
 
 HELPED_BY: dict[str, str | Promise] = {
     BY_LOAN: _("on loan"),
     BY_ADVOCATE: _("has an advocate"),
     BY_LANGUAGE: _("family's language set"),
     BY_MARK: _("marked as met"),
+    BY_GROUP: _("in a study group"),
 }
 
 DEVICE_KINDS = frozenset({Kind.LAPTOP, Kind.TABLET})
@@ -299,9 +304,9 @@ def helped_records(
     pupil_ids: Any, today: dt.date
 ) -> tuple[dict[tuple[int, str], str], dict[int, set[str]]]:
     """(pupil, need) → how it was met, from the real records: an open loan of the right kind,
-    a current advocate, or a need marked as met; and each pupil's guardians' chosen languages
-    other than English (the language need is met when one is the home language). Four
-    queries."""
+    a current advocate, a place in an active study group, or a need marked as met; and each
+    pupil's guardians' chosen languages other than English (the language need is met when one
+    is the home language). Five queries."""
     helped: dict[tuple[int, str], str] = {}
     for pupil_id, need in NeedMet.objects.filter(pupil_id__in=pupil_ids).values_list(
         "pupil_id", "need"
@@ -320,6 +325,10 @@ def helped_records(
         .values_list("pupil_id", flat=True)
     ):
         helped[(pupil_id, HELP)] = BY_ADVOCATE
+    for pupil_id in StudyGroupMember.objects.filter(
+        pupil_id__in=pupil_ids, group__active=True
+    ).values_list("pupil_id", flat=True):
+        helped.setdefault((pupil_id, QUIET), BY_GROUP)
     languages: dict[int, set[str]] = {}
     for pupil_id, code in (
         GuardianLink.objects.filter(pupil_id__in=pupil_ids, contact_restricted=False)
@@ -485,6 +494,8 @@ def action_for(actor: Actor, pupil: Pupil, need: str) -> Action | None:
     if need == HELP and actor.can(MANAGE_ADVOCACY, pupil.school_id):
         url = reverse("advocates:advocacy_pupil", kwargs={"pupil_id": pupil.pk}) + "#assign"
         return Action(str(BY_KEY[need].action), url)
+    if need == QUIET and actor.can(LEAD_STUDY_GROUPS, pupil.school_id):
+        return Action(str(_("Find a study group")), reverse("studygroups:index"))
     if need == LANGUAGE:
         url = reverse("pupil_detail", kwargs={"pupil_id": pupil.pk})
         return Action(str(_("See the family's contacts")), url)
