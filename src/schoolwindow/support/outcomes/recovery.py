@@ -58,6 +58,10 @@ class Measure:
     counted_days: int = 0
 
     @property
+    def label(self) -> str:
+        return str(Result(self.result).label)
+
+    @property
     def share(self) -> float | None:
         return self.engaged_days / self.counted_days if self.counted_days else None
 
