@@ -215,10 +215,11 @@ def pupil_help(*, actor: Actor, pupil: Pupil, today: dt.date) -> tuple[int, list
     pupil), each measured; and N. Newest first."""
     actor.require(SEE_PUPIL_OUTCOMES, pupil.school_id)
     school_id = pupil.school_id
-    days = recovery_days_of(school_id)
+    # A pupil never flagged (most of them) costs the pupil page one query.
     spans = flag_spans(school_id, dt.date.min, today, pupil_id=pupil.pk)
     if not spans:
-        return days, []
+        return DEFAULT_RECOVERY_DAYS, []
+    days = recovery_days_of(school_id)
     first = min(s.opened_on for s in spans)
     entries = [
         e
