@@ -18,7 +18,7 @@ from schoolwindow.schools.models import AcademicYear, Term
 from schoolwindow.support.loans.models import Condition, Item, Kind, Loan
 from schoolwindow.support.outcomes import recovery, selectors
 from schoolwindow.support.outcomes.models import OutcomeSettings
-from schoolwindow.support.outcomes.recovery import Result, engaged, measure
+from schoolwindow.support.outcomes.recovery import Result, counts, measure
 from schoolwindow.support.timeline import SupportKind
 from tests.factories import PupilFactory
 from tests.pages.conftest import World, build_pages_world
@@ -60,6 +60,7 @@ def attend(world: World, pupil: Pupil, *, before: bool, after: bool, turn: dt.da
                 sessions_possible=2,
                 sessions_present=2 if present else 0,
                 sessions_unauthorised=0 if present else 2,
+                logins=1 if present else 0,
             )
         )
     PupilDay.objects.bulk_create(rows)
@@ -102,32 +103,67 @@ def pupil(world: World) -> Pupil:
 # --- The pure rule ----------------------------------------------------------------------------
 
 
-def test_a_day_is_engaged_in_school_or_online_and_an_excused_day_counts_neither_way() -> None:
+def test_a_day_away_with_permission_or_with_nothing_known_does_not_count() -> None:
     day = dt.date(2026, 10, 6)
-    assert engaged(DayFacts(day, sessions_possible=2, sessions_present=1)) is True
-    assert engaged(DayFacts(day, sessions_possible=2, sessions_unauthorised=2)) is False
-    assert engaged(DayFacts(day, sessions_possible=2, sessions_unauthorised=2, logins=1)) is True
-    assert engaged(DayFacts(day, sessions_possible=2, sessions_authorised=2)) is None
-    assert engaged(DayFacts(day)) is None  # nothing known of the pupil that day
+    assert counts(DayFacts(day, sessions_possible=2, sessions_present=1))
+    assert counts(DayFacts(day, sessions_possible=2, sessions_unauthorised=2))
+    assert not counts(DayFacts(day, sessions_possible=2, sessions_authorised=2))
+    assert not counts(DayFacts(day))
 
 
-def test_recovery_needs_four_days_in_five_of_the_n_days_after_the_help() -> None:
+def school_week_days(start: dt.date, n: int) -> list[dt.date]:
+    days: list[dt.date] = []
+    day = start
+    while len(days) < n:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days.append(day)
+    return days
+
+
+def test_recovery_is_ninety_percent_attendance_and_online_four_days_in_five() -> None:
     start = dt.date(2026, 10, 5)
-    days = [
-        start + dt.timedelta(days=n)
-        for n in range(1, 30)
-        if (start + dt.timedelta(days=n)).weekday() < 5
-    ]
-    good = [DayFacts(d, sessions_possible=2, sessions_present=2) for d in days]
-    bad = [DayFacts(d, sessions_possible=2, sessions_unauthorised=2) for d in days]
-    assert measure(good, start=start, days=10, today=days[-1]).result == Result.RECOVERED
-    assert measure(bad, start=start, days=10, today=days[-1]).result == Result.NOT_YET
-    mixed = good[:8] + bad[8:10] + good[10:]  # 8 in 10: recovered
-    assert measure(mixed, start=start, days=10, today=days[-1]).result == Result.RECOVERED
-    mixed = good[:7] + bad[7:10] + good[10:]  # 7 in 10: not yet
-    assert measure(mixed, start=start, days=10, today=days[-1]).result == Result.NOT_YET
-    # Only 5 school days before today: too early.
-    assert measure(good, start=start, days=10, today=days[5]).result == Result.TOO_EARLY
+    days = school_week_days(start, 20)
+    today = days[-1]
+
+    def series(*, present: int, online_days: int) -> list[DayFacts]:
+        """Ten days: present at `present` of them (2 sessions each), online on the first few."""
+        return [
+            DayFacts(
+                d,
+                sessions_possible=2,
+                sessions_present=2 if n < present else 0,
+                sessions_unauthorised=0 if n < present else 2,
+                logins=1 if n < online_days else 0,
+            )
+            for n, d in enumerate(days)
+        ]
+
+    def result(facts: list[DayFacts], online_expected: bool = True) -> str:
+        return measure(
+            facts, start=start, days=10, today=today, online_expected=online_expected
+        ).result
+
+    assert result(series(present=10, online_days=10)) == Result.RECOVERED
+    assert result(series(present=9, online_days=8)) == Result.RECOVERED  # 90%, 4 in 5
+    assert result(series(present=8, online_days=10)) == Result.NOT_YET  # 80% attendance
+    assert result(series(present=10, online_days=7)) == Result.NOT_YET  # online 7 in 10
+    # A school that records no online learning: attendance alone.
+    assert result(series(present=10, online_days=0), online_expected=False) == Result.RECOVERED
+    # Only five school days before today: too early.
+    early = measure(
+        series(present=10, online_days=10),
+        start=start,
+        days=10,
+        today=days[5],
+        online_expected=True,
+    )
+    assert early.result == Result.TOO_EARLY
+    measured = measure(
+        series(present=9, online_days=8), start=start, days=10, today=today, online_expected=True
+    )
+    assert measured.attendance_pct == 90.0 and measured.online_days == 8
+    assert measured.counted_days == 10
 
 
 # --- From the database ------------------------------------------------------------------------
@@ -206,7 +242,9 @@ def test_small_groups_carry_the_caution_and_large_ones_do_not() -> None:
     def counted(n: int) -> list[recovery.Counted]:
         return [
             recovery.Counted(
-                pupil_id=i, start=HELP_DAY, measure=recovery.Measure(Result.RECOVERED, 1, 1)
+                pupil_id=i,
+                start=HELP_DAY,
+                measure=recovery.Measure(Result.RECOVERED, counted_days=1),
             )
             for i in range(n)
         ]

@@ -68,6 +68,7 @@ def attend(world: World, pupil: Pupil, *, after: bool) -> None:
                 sessions_possible=2,
                 sessions_present=2 if present else 0,
                 sessions_unauthorised=0 if present else 2,
+                logins=1 if present else 0,
             )
         )
     PupilDay.objects.bulk_create(rows)

@@ -1,14 +1,15 @@
 """Did it work? The one definition of recovery, as pure functions over daily facts.
 
-Engagement on a school day (from `PupilDay`, read through engagement's `pupil_day_series`):
-the pupil was *engaged* when they came to school for at least half the sessions, or were online
-— logged in, joined a lesson or opened work (engagement's own `online`, which its rules use).
-A day away with permission for every session (engagement's `excused`), or one with no facts at
-all for the pupil, counts neither way.
+Engagement is read from `PupilDay` (through engagement's `pupil_day_series`) with the two
+measures the watchlist's trend shows: attendance (sessions present of sessions possible) and
+days online (logged in, joined a lesson or opened work: engagement's own `online`).
 
 Recovered: in the N school days after the help began (N set by the school, 15 unless changed),
-the pupil was engaged on at least 4 days in 5 of the days that count. Fewer than N school days
-since then: too early to say. No day that counts: not known, and left out of the numbers.
+the pupil attended at least 90% of sessions — the line below which a pupil is persistently
+absent — and, where the school records online learning, was online on at least 4 days in 5.
+A day away with permission for every session (engagement's `excused`), or one with no facts at
+all for the pupil, counts neither way. Fewer than N school days since the help began: too early
+to say. No day that counts: not known, and left out of the numbers.
 
 The comparison for a kind of help: pupils flagged on the Monday of a week in which some pupil got
 that help, who got none of it while flagged, measured the same way from that Monday. Each pupil
@@ -31,7 +32,8 @@ from schoolwindow.engagement.rules import excused, online
 from schoolwindow.support.timeline import SupportEntry
 
 DEFAULT_RECOVERY_DAYS = 15
-RECOVERED_SHARE = 0.8  # engaged on at least 4 school days in 5
+ATTENDANCE_LINE = 0.9  # below 90% a pupil is persistently absent
+ONLINE_SHARE = 0.8  # online on at least 4 school days in 5
 SMALL_GROUP = 20  # below this, a percentage says little and the page says so
 
 
@@ -42,46 +44,54 @@ class Result(models.TextChoices):
     NO_DATA = "no_data", _("Not known")
 
 
-def engaged(day: Any) -> bool | None:
-    """Engaged on this school day; None when the day counts neither way (away with permission,
-    or nothing at all known of the pupil that day)."""
-    if excused(day) or not has_data(day):
-        return None
-    came = day.sessions_possible > 0 and 2 * day.sessions_present >= day.sessions_possible
-    return bool(came or online(day))
+def counts(day: Any) -> bool:
+    """Whether a school day counts: not away with permission all day, and something known."""
+    return not excused(day) and has_data(day)
 
 
 @dataclass(frozen=True)
 class Measure:
     result: str  # a Result value
-    engaged_days: int = 0
     counted_days: int = 0
+    sessions_possible: int = 0
+    sessions_present: int = 0
+    online_days: int = 0
 
     @property
     def label(self) -> str:
         return str(Result(self.result).label)
 
     @property
-    def share(self) -> float | None:
-        return self.engaged_days / self.counted_days if self.counted_days else None
+    def attendance_pct(self) -> float | None:
+        if not self.sessions_possible:
+            return None
+        return 100.0 * self.sessions_present / self.sessions_possible
 
 
-def measure(series: Sequence[Any], *, start: dt.date, days: int, today: dt.date) -> Measure:
+def measure(
+    series: Sequence[Any], *, start: dt.date, days: int, today: dt.date, online_expected: bool
+) -> Measure:
     """Recovery over the `days` school days after `start`, from a pupil's series of school-day
     facts (every school day, oldest first, as pupil_day_series gives them). Today's facts are
-    not in yet, so only days before today are read."""
+    not in yet, so only days before today are read. `online_expected`: the school records
+    online learning, so days online are part of recovery."""
     window = [day for day in series if start < day.date < today][:days]
     if len(window) < days:
         return Measure(Result.TOO_EARLY)
-    marks = [mark for mark in (engaged(day) for day in window) if mark is not None]
-    if not marks:
+    counted = [day for day in window if counts(day)]
+    if not counted:
         return Measure(Result.NO_DATA)
-    count = sum(marks)
-    recovered = count >= RECOVERED_SHARE * len(marks)
+    possible = sum(day.sessions_possible for day in counted)
+    present = sum(day.sessions_present for day in counted)
+    on = sum(1 for day in counted if online(day))
+    attended = not possible or present >= ATTENDANCE_LINE * possible
+    was_online = not online_expected or on >= ONLINE_SHARE * len(counted)
     return Measure(
-        Result.RECOVERED if recovered else Result.NOT_YET,
-        engaged_days=count,
-        counted_days=len(marks),
+        Result.RECOVERED if attended and was_online else Result.NOT_YET,
+        counted_days=len(counted),
+        sessions_possible=possible,
+        sessions_present=present,
+        online_days=on,
     )
 
 
@@ -172,6 +182,7 @@ def kind_outcome(
     series: Mapping[int, Sequence[Any]],
     days: int,
     today: dt.date,
+    online_expected: bool,
 ) -> KindOutcome:
     """The helped and comparison groups of one kind of help. `entries` are every kind's entries
     of the flagged pupils in the period (the comparison needs to know who got this kind)."""
@@ -189,7 +200,11 @@ def kind_outcome(
                         pupil_id=pupil_id,
                         start=entry.on,
                         measure=measure(
-                            series.get(pupil_id, []), start=entry.on, days=days, today=today
+                            series.get(pupil_id, []),
+                            start=entry.on,
+                            days=days,
+                            today=today,
+                            online_expected=online_expected,
                         ),
                         entry=entry,
                     )
@@ -211,7 +226,13 @@ def kind_outcome(
                 Counted(
                     pupil_id=pupil_id,
                     start=week,
-                    measure=measure(series.get(pupil_id, []), start=week, days=days, today=today),
+                    measure=measure(
+                        series.get(pupil_id, []),
+                        start=week,
+                        days=days,
+                        today=today,
+                        online_expected=online_expected,
+                    ),
                 )
             )
     return outcome

@@ -19,7 +19,7 @@ from schoolwindow.core.capabilities import (
 from schoolwindow.core.errors import Refused
 from schoolwindow.core.permissions import Actor
 from schoolwindow.engagement.facts import DayFacts, pupil_day_series
-from schoolwindow.engagement.models import Flag
+from schoolwindow.engagement.models import Flag, PupilDay
 from schoolwindow.people.models import Pupil
 from schoolwindow.schools.calendar import school_days
 from schoolwindow.schools.models import AcademicYear, Term
@@ -122,6 +122,16 @@ def series_for(
     return pupil_day_series(school_id=school_id, pupil_ids=pupil_ids, start=first, end=ahead[-1])
 
 
+def records_online(school_id: int, start: dt.date, end: dt.date) -> bool:
+    """Whether the school records online learning at all in this time (a primary school that
+    sends only registers does not): then days online are part of recovery. One query."""
+    return (
+        PupilDay.objects.filter(school_id=school_id, date__gte=start, date__lte=end)
+        .filter(Q(logins__gt=0) | Q(lessons__gt=0) | Q(activities__gt=0))
+        .exists()
+    )
+
+
 @dataclass
 class Report:
     school_id: int
@@ -149,8 +159,17 @@ def outcomes_report(*, actor: Actor, school_id: int, period: str, today: dt.date
             if e.on <= chosen.end
         ]
     series = series_for(school_id, flagged, chosen.start, days, today)
+    online_expected = records_online(school_id, chosen.start, today)
     kinds = [
-        kind_outcome(kind, entries=entries, spans=spans, series=series, days=days, today=today)
+        kind_outcome(
+            kind,
+            entries=entries,
+            spans=spans,
+            series=series,
+            days=days,
+            today=today,
+            online_expected=online_expected,
+        )
         for kind in SupportKind.values
     ]
     return Report(school_id=school_id, period=chosen, days=days, kinds=kinds, flagged=len(flagged))
@@ -230,9 +249,12 @@ def pupil_help(*, actor: Actor, pupil: Pupil, today: dt.date) -> tuple[int, list
         return days, []
     series = series_for(school_id, {pupil.pk}, min(e.on for e in entries), days, today)
     mine: Sequence[DayFacts] = series.get(pupil.pk, [])
+    online_expected = records_online(school_id, min(e.on for e in entries), today)
     helps = []
     for entry in entries:
-        result = measure(mine, start=entry.on, days=days, today=today)
+        result = measure(
+            mine, start=entry.on, days=days, today=today, online_expected=online_expected
+        )
         helps.append(
             PupilHelp(
                 entry=entry,
