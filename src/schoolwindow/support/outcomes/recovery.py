@@ -19,6 +19,7 @@ from the first week they match.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -75,7 +76,8 @@ def measure(
     facts (every school day, oldest first, as pupil_day_series gives them). Today's facts are
     not in yet, so only days before today are read. `online_expected`: the school records
     online learning, so days online are part of recovery."""
-    window = [day for day in series if start < day.date < today][:days]
+    first = bisect.bisect_right(series, start, key=lambda day: day.date)
+    window = [day for day in series[first : first + days] if day.date < today]
     if len(window) < days:
         return Measure(Result.TOO_EARLY)
     counted = [day for day in window if counts(day)]
@@ -108,8 +110,18 @@ class FlagSpan:
         return self.opened_on <= day and (self.closed_on is None or day <= self.closed_on)
 
 
-def flagged_on(spans: Iterable[FlagSpan], pupil_id: int, day: dt.date) -> FlagSpan | None:
-    return next((s for s in spans if s.pupil_id == pupil_id and s.covers(day)), None)
+def spans_by_pupil(spans: Iterable[FlagSpan]) -> dict[int, list[FlagSpan]]:
+    by_pupil: dict[int, list[FlagSpan]] = {}
+    for span in spans:
+        by_pupil.setdefault(span.pupil_id, []).append(span)
+    return by_pupil
+
+
+def flagged_on(
+    spans: Mapping[int, Sequence[FlagSpan]], pupil_id: int, day: dt.date
+) -> FlagSpan | None:
+    """The pupil's flag open on `day`, if any (`spans` by pupil: `spans_by_pupil`)."""
+    return next((s for s in spans.get(pupil_id, ()) if s.covers(day)), None)
 
 
 def monday(day: dt.date) -> dt.date:
@@ -187,6 +199,7 @@ def kind_outcome(
     """The helped and comparison groups of one kind of help. `entries` are every kind's entries
     of the flagged pupils in the period (the comparison needs to know who got this kind)."""
     outcome = KindOutcome(kind=kind)
+    spans_of = spans_by_pupil(spans)
     of_kind = sorted((e for e in entries if e.kind == kind), key=lambda e: (e.on, e.ref))
     by_pupil: dict[int, list[SupportEntry]] = {}
     for entry in of_kind:
@@ -194,7 +207,7 @@ def kind_outcome(
     weeks: set[dt.date] = set()
     for pupil_id, given in by_pupil.items():
         for entry in given:
-            if flagged_on(spans, pupil_id, entry.on) is not None:
+            if flagged_on(spans_of, pupil_id, entry.on) is not None:
                 outcome.helped.append(
                     Counted(
                         pupil_id=pupil_id,

@@ -21,7 +21,6 @@ from schoolwindow.core.permissions import Actor
 from schoolwindow.engagement.facts import DayFacts, pupil_day_series
 from schoolwindow.engagement.models import Flag, PupilDay
 from schoolwindow.people.models import Pupil
-from schoolwindow.schools.calendar import school_days
 from schoolwindow.schools.models import AcademicYear, Term
 from schoolwindow.support.outcomes.models import OutcomeSettings
 from schoolwindow.support.outcomes.recovery import (
@@ -32,6 +31,7 @@ from schoolwindow.support.outcomes.recovery import (
     flagged_on,
     kind_outcome,
     measure,
+    spans_by_pupil,
 )
 from schoolwindow.support.timeline import SupportEntry, SupportKind, support_entries
 
@@ -111,15 +111,14 @@ def flag_spans(
 
 
 def series_for(
-    school_id: int, pupil_ids: set[int], first: dt.date, days: int, today: dt.date
+    school_id: int, pupil_ids: set[int], first: dt.date, today: dt.date
 ) -> dict[int, list[DayFacts]]:
-    """Each pupil's school-day facts from `first` to N school days on (at most yesterday)."""
+    """Each pupil's facts for every school day from `first` to yesterday (today's are not in
+    yet). Three queries."""
     if not pupil_ids:
         return {}
-    ahead = school_days(school_id=school_id, start=first, end=today - dt.timedelta(days=1))
-    if not ahead:
-        return {pid: [] for pid in pupil_ids}
-    return pupil_day_series(school_id=school_id, pupil_ids=pupil_ids, start=first, end=ahead[-1])
+    end = max(first, today - dt.timedelta(days=1))
+    return pupil_day_series(school_id=school_id, pupil_ids=pupil_ids, start=first, end=end)
 
 
 def records_online(school_id: int, start: dt.date, end: dt.date) -> bool:
@@ -158,7 +157,10 @@ def outcomes_report(*, actor: Actor, school_id: int, period: str, today: dt.date
             for e in support_entries(school_id=school_id, pupil_ids=flagged, since=chosen.start)
             if e.on <= chosen.end
         ]
-    series = series_for(school_id, flagged, chosen.start, days, today)
+    # The facts from the first day anything is measured from: the first help, or the Monday of
+    # its week for the comparison.
+    starts = [e.on - dt.timedelta(days=e.on.weekday()) for e in entries]
+    series = series_for(school_id, flagged, min(starts, default=today), today)
     online_expected = records_online(school_id, chosen.start, today)
     kinds = [
         kind_outcome(
@@ -243,11 +245,11 @@ def pupil_help(*, actor: Actor, pupil: Pupil, today: dt.date) -> tuple[int, list
     entries = [
         e
         for e in support_entries(school_id=school_id, pupil_ids=[pupil.pk], since=first)
-        if flagged_on(spans, pupil.pk, e.on) is not None
+        if flagged_on(spans_by_pupil(spans), pupil.pk, e.on) is not None
     ]
     if not entries:
         return days, []
-    series = series_for(school_id, {pupil.pk}, min(e.on for e in entries), days, today)
+    series = series_for(school_id, {pupil.pk}, min(e.on for e in entries), today)
     mine: Sequence[DayFacts] = series.get(pupil.pk, [])
     online_expected = records_online(school_id, min(e.on for e in entries), today)
     helps = []
