@@ -278,3 +278,27 @@ def test_the_report_costs_the_same_for_more_pupils_and_entries(world: World) -> 
     loans = report(world).kind(SupportKind.LOAN)
     assert loans is not None and loans.helped_n == 10 and loans.comparison_n == 10
     assert loans.small  # ten is fewer than twenty
+
+
+def test_a_pupils_help_is_measured_in_the_same_queries_however_much_there_is(
+    world: World,
+) -> None:
+    p = pupil(world)
+    attend(world, p, before=False, after=True, turn=HELP_DAY)
+    flag(world, p)
+    lend(world, p, HELP_DAY)
+    leader = actor_for(world.staff["leader"].user)
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            _days, helps = selectors.pupil_help(actor=leader, pupil=p, today=TODAY)
+        return len(captured), len(helps)
+
+    few, one = queries()
+    for n in range(1, 6):
+        lend(world, p, HELP_DAY + dt.timedelta(days=n))
+    many, six = queries()
+    assert (one, six) == (1, 6)
+    assert many == few
+    _days, helps = selectors.pupil_help(actor=leader, pupil=p, today=TODAY)
+    assert all(h.result == Result.RECOVERED for h in helps)
