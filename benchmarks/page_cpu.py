@@ -7,7 +7,8 @@ database), signs in the pastoral lead and the first parent with Django's test cl
 network, no other process), and renders pages in turn: the signed-in account page (the floor),
 pupil profiles, class lists, the watchlist, the staff inbox, the weekly summaries' approval page
 and positive notes at the secondary, home-learning profiles and the survey round's families, an
-advocate's caseload, every caseload and the advocates' coverage page, the needs board, the loans inventory and loans out (the office), and the parent inbox. For each kind
+advocate's caseload, every caseload and the advocates' coverage page, the needs board, "did it
+work?", the loans inventory and loans out (the office), and the parent inbox. For each kind
 it prints the CPU time per page (time.process_time, so other jobs on the machine barely move it),
 the database queries per page, the HTML size and the ratio to the floor. With --profile N it also
 prints the N functions where each kind spends most of its time (cProfile, cumulative).
@@ -147,6 +148,17 @@ def page_sets(pages: int) -> list[tuple[str, str, list[str]]]:
             [f"/loans/?page={n % 3 + 1}" for n in range(min(pages, 50))],
         ),
         ("loans out", "office@riverside.demo", ["/loans/out/"] * min(pages, 50)),
+        # Did it work? (issue 11): each kind of help against flagged pupils without it, this
+        # term and this year, and the list of the pupils counted for loans.
+        (
+            "did it work?",
+            staff,
+            [
+                f"/support/outcomes/?school={school.pk}&period={('term', 'year')[n % 2]}"
+                + ("&kind=loan&page=2" if n % 3 == 2 else "")
+                for n in range(min(pages, 30))
+            ],
+        ),
         ("parent floor", parent, ["/account/"] * min(pages, 50)),
         ("parent inbox", parent, ["/messages/"] * min(pages, 50)),
     ]

@@ -248,3 +248,21 @@ LEAD_STUDY_GROUPS = capability(
     Role.FLO,
     Role.TEACHER,
 )
+# Did it work? (support/outcomes): whether flagged pupils' engagement recovered after each kind
+# of help, against flagged pupils who did not get it.
+SEE_SUPPORT_OUTCOMES = capability(
+    "see whether each kind of help worked across the school, and the pupils counted",
+    Role.LEADER,
+    Role.PASTORAL,
+)
+CHANGE_OUTCOME_SETTINGS = capability(
+    "choose how many school days 'did it work?' looks at", Role.LEADER, Role.PASTORAL
+)
+SEE_PUPIL_OUTCOMES = capability(
+    "see on a pupil's page whether the help the pupil got worked",
+    Role.LEADER,
+    Role.PASTORAL,
+    Role.DSL,
+    Role.FLO,
+    Role.ADVOCATE,
+)

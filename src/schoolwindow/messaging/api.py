@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db.models import Max
 
@@ -177,6 +178,44 @@ def family_contact_last(*, school_id: int, pupil_ids: Iterable[int]) -> dict[int
         ):
             last[pupil_id] = at
     return last
+
+
+@dataclass(frozen=True)
+class FamilyContact:
+    """A call, meeting or visit where someone spoke with a pupil's family."""
+
+    id: int
+    pupil_id: int
+    staff_id: int | None
+    kind: str  # a ContactKind value
+    happened_at: dt.datetime
+
+
+def family_contacts_spoken(
+    *,
+    school_id: int,
+    pupil_ids: Iterable[int] | None = None,
+    since: dt.datetime | None = None,
+    staff_ids: Iterable[int] | None = None,
+) -> list[FamilyContact]:
+    """Every logged contact where someone spoke with the family (what `family_contact_last`
+    counts from the log), oldest first, in one query: for these pupils (the whole school when
+    None), from `since`, by these staff (anyone when None)."""
+    rows = ContactLog.objects.filter(
+        school_id=school_id, pupil_id__isnull=False, outcome=ContactOutcome.SPOKE
+    )
+    if pupil_ids is not None:
+        rows = rows.filter(pupil_id__in=list(pupil_ids))
+    if since is not None:
+        rows = rows.filter(happened_at__gte=since)
+    if staff_ids is not None:
+        rows = rows.filter(staff_id__in=list(staff_ids))
+    return [
+        FamilyContact(id=pk, pupil_id=pupil_id, staff_id=staff_id, kind=kind, happened_at=at)
+        for pk, pupil_id, staff_id, kind, at in rows.order_by("happened_at", "id").values_list(
+            "id", "pupil_id", "staff_id", "kind", "happened_at"
+        )
+    ]
 
 
 def family_read_counts(

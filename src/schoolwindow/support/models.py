@@ -17,6 +17,7 @@ from schoolwindow.support.loans.models import (
     Loan,
 )
 from schoolwindow.support.needs.models import NeedMet, NeedRule
+from schoolwindow.support.outcomes.models import OutcomeSettings
 from schoolwindow.support.studygroups.models import (
     CheckIn,
     StudyGroup,
@@ -43,6 +44,7 @@ __all__ = [
     "Loan",
     "NeedMet",
     "NeedRule",
+    "OutcomeSettings",
     "PupilCadence",
     "StudyGroup",
     "StudyGroupMember",
