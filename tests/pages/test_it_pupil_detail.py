@@ -217,4 +217,5 @@ def test_the_number_of_queries_does_not_grow_with_the_family(world: World, role:
             assert client.get(url(pupil)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert max(counts) <= 25
+    # 25, and the support panel's timeline: one query per registered kind of help.
+    assert max(counts) <= 27

@@ -248,3 +248,14 @@ LEAD_STUDY_GROUPS = capability(
     Role.FLO,
     Role.TEACHER,
 )
+# Calls and referrals (support/actions) and the pupil's support timeline across every kind of
+# help: staff who see pupils' pastoral side. Advocates only for their caseload (the pupil
+# policy scopes them); teachers and the office do not see who was referred where.
+SUPPORT_ACTIONS = capability(
+    "see a pupil's support timeline, record calls and referrals, and link help to a flag",
+    Role.LEADER,
+    Role.PASTORAL,
+    Role.DSL,
+    Role.FLO,
+    Role.ADVOCATE,
+)

@@ -1,6 +1,7 @@
 """The support app's models, defined by concern in its sub-packages (one app, one set of
 migrations), gathered here for Django."""
 
+from schoolwindow.support.actions.models import FlagLink, SupportAction
 from schoolwindow.support.advocates.models import (
     AdvocacySettings,
     AdvocateContact,
@@ -36,6 +37,7 @@ __all__ = [
     "AgreementTemplate",
     "CaseloadLimit",
     "CheckIn",
+    "FlagLink",
     "HomeVisit",
     "Item",
     "ItemEvent",
@@ -46,6 +48,7 @@ __all__ = [
     "PupilCadence",
     "StudyGroup",
     "StudyGroupMember",
+    "SupportAction",
     "VisitAction",
     "VisitCalendar",
     "VisitConcern",
