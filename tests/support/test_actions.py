@@ -313,3 +313,19 @@ def test_the_timeline_is_paged_and_filtered(world: World) -> None:
     referrals = client.get(url, {"kind": "referral"}).content.decode()
     assert "Young carers service" in referrals and "Call 3<" not in referrals
     assert '<table class="stack">' in first
+
+
+def test_the_flag_page_costs_the_same_queries_however_much_help(world: World) -> None:
+    flag = flag_of(world)
+    client = world.client("pastoral")
+    url = reverse("flag_detail", kwargs={"flag_id": flag.pk})
+    record(world, flag_id=flag.pk)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for index in range(20):
+        record(world, summary=f"Call {index}", on=TODAY - dt.timedelta(days=index % 10))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assert "Call 19" in page
+    assert len(many) == len(few)

@@ -116,6 +116,13 @@ def timeline_rows(
     return rows
 
 
+def pupil_entries(*, pupil: Pupil, kind: str = "") -> list[SupportEntry]:
+    """The pupil's help of every kind (or one), newest first (the caller checked who may see
+    it): one query per kind of help."""
+    entries = support_entries(school_id=pupil.school_id, pupil_ids=[pupil.pk])
+    return [entry for entry in entries if entry.kind == kind] if kind else entries
+
+
 def pupil_timeline(
     *,
     pupil: Pupil,
@@ -124,10 +131,8 @@ def pupil_timeline(
     limit: int | None = None,
     flags: bool = True,
 ) -> list[TimelineRow]:
-    """The pupil's help of every kind, newest first (the caller checked who may see it)."""
-    entries = support_entries(school_id=pupil.school_id, pupil_ids=[pupil.pk])
-    if kind:
-        entries = [entry for entry in entries if entry.kind == kind]
+    """The pupil's help as rows (the first `limit`), with the flags each answers."""
+    entries = pupil_entries(pupil=pupil, kind=kind)
     if limit is not None:
         entries = entries[:limit]
     return timeline_rows(school_id=pupil.school_id, pupil_id=pupil.pk, entries=entries, today=today)

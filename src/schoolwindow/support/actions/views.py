@@ -86,14 +86,19 @@ def timeline(request: HttpRequest, pupil_id: int) -> HttpResponse:
             if action is not None:
                 flash.success(request, _("Saved on the pupil's support timeline."))
                 return redirect(timeline_url(pupil.pk))
-    rows = selectors.pupil_timeline(pupil=pupil, today=today, kind=kind)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Page the entries first: only the page shown is turned into rows with their flags.
+    entries = selectors.pupil_entries(pupil=pupil, kind=kind)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.timeline_rows(
+        school_id=pupil.school_id, pupil_id=pupil.pk, entries=list(page.object_list), today=today
+    )
     return render(
         request,
         "support/actions/timeline.html",
         {
             "pupil": pupil,
             "page": page,
+            "rows": rows,
             "kind": kind,
             "kinds": SupportKind.choices,
             "form": form,
