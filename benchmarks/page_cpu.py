@@ -8,7 +8,8 @@ network, no other process), and renders pages in turn: the signed-in account pag
 pupil profiles, class lists, the watchlist, the staff inbox, the weekly summaries' approval page
 and positive notes at the secondary, home-learning profiles and the survey round's families, an
 advocate's caseload, every caseload and the advocates' coverage page, the needs board, "did it
-work?", the loans inventory and loans out (the office), and the parent inbox. For each kind
+work?", the support timeline of the pupils with calls and referrals and their flags' pages, the
+loans inventory and loans out (the office), and the parent inbox. For each kind
 it prints the CPU time per page (time.process_time, so other jobs on the machine barely move it),
 the database queries per page, the HTML size and the ratio to the floor. With --profile N it also
 prints the N functions where each kind spends most of its time (cProfile, cumulative).
@@ -86,6 +87,7 @@ def page_sets(pages: int) -> list[tuple[str, str, list[str]]]:
     from schoolwindow.messaging.models import NudgeBatch
     from schoolwindow.people.models import Pupil, StaffRole
     from schoolwindow.schools.models import Group
+    from schoolwindow.support.models import SupportAction
 
     role = StaffRole.objects.select_related("staff__school").get(
         role="pastoral", staff__user__username="pastoral@riverside.demo"
@@ -94,6 +96,9 @@ def page_sets(pages: int) -> list[tuple[str, str, list[str]]]:
     pupils = list(Pupil.objects.filter(school=school).values_list("pk", flat=True)[:pages])
     groups = list(Group.objects.filter(school=school).values_list("pk", flat=True)[:pages])
     staff, parent = "pastoral@riverside.demo", "parent@riverside.demo"
+    helped_rows = SupportAction.objects.filter(school=school, flag__isnull=False).order_by("pk")
+    helped = list(dict.fromkeys(helped_rows.values_list("pupil_id", flat=True)))
+    helped_flags = list(dict.fromkeys(helped_rows.values_list("flag_id", flat=True)))
     # The bulk messaging screens at the secondary (the pastoral lead approves its summaries).
     batch = NudgeBatch.objects.filter(school=school).order_by("-week_starting").first()
     nudge_urls = (
@@ -159,6 +164,14 @@ def page_sets(pages: int) -> list[tuple[str, str, list[str]]]:
                 for n in range(min(pages, 30))
             ],
         ),
+        # The support timeline (issue 11): the pupils with calls and referrals, every kind of
+        # help on one page, and their flags' pages with "Help since this flag opened".
+        (
+            "support timeline",
+            staff,
+            [f"/support/pupils/{pk}/support/" for pk in helped][: min(pages, 50)],
+        ),
+        ("flag page", staff, [f"/watchlist/flags/{pk}/" for pk in helped_flags][: min(pages, 50)]),
         ("parent floor", parent, ["/account/"] * min(pages, 50)),
         ("parent inbox", parent, ["/messages/"] * min(pages, 50)),
     ]

@@ -217,4 +217,6 @@ def test_the_number_of_queries_does_not_grow_with_the_family(world: World, role:
             assert client.get(url(pupil)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert max(counts) <= 25
+    # 25, and the support panels (the timeline's latest and "did the help work?"): a query or
+    # two per registered kind of help, never one per entry.
+    assert max(counts) <= 36

@@ -266,3 +266,14 @@ SEE_PUPIL_OUTCOMES = capability(
     Role.FLO,
     Role.ADVOCATE,
 )
+# Calls and referrals (support/actions) and the pupil's support timeline across every kind of
+# help: staff who see pupils' pastoral side. Advocates only for their caseload (the pupil
+# policy scopes them); teachers and the office do not see who was referred where.
+SUPPORT_ACTIONS = capability(
+    "see a pupil's support timeline, record calls and referrals, and link help to a flag",
+    Role.LEADER,
+    Role.PASTORAL,
+    Role.DSL,
+    Role.FLO,
+    Role.ADVOCATE,
+)

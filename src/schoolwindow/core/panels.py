@@ -62,6 +62,12 @@ class PanelSlot:
 
 PUPIL_PAGE = PanelSlot("pupil page")
 
+# A watchlist flag's page (owned by `engagement`, which sits below the apps that help): apps
+# above it show what they did about the flag here. The subject is the `engagement.Flag` the
+# page already checked the actor may see, as the page holds it (engagement's `FlagInfo`: `pk`,
+# `school_id`, `pupil_id`, `status`, `opened_on`, … with the same names as on `Flag`).
+FLAG_PAGE = PanelSlot("flag page")
+
 
 # --- The home page ("my morning") -------------------------------------------------------------
 #

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schoolwindow.core.access import actor_passes
+from schoolwindow.core.panels import FLAG_PAGE
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.rendercache import NEXT_MARK, RenderCache, fill_next
 from schoolwindow.core.requests import actor_of, is_htmx, safe_next, wants_fragment
@@ -140,8 +141,16 @@ def rows_html(rows: list[selectors.WatchRow], *, show_school: bool, next_url: st
 
 @actor_passes(selectors.can_use_watchlist)
 def flag_detail(request: HttpRequest, flag_id: int) -> HttpResponse:
-    page = selectors.flag_page_get(actor=actor_of(request), flag_id=flag_id)
+    actor = actor_of(request)
+    page = selectors.flag_page_get(actor=actor, flag_id=flag_id)
+    # What apps above engagement did about the flag (support's help since it opened), without
+    # engagement knowing them: each registers a panel on FLAG_PAGE.
+    panels = [
+        render_to_string(panel.template, panel.context, request)
+        for panel in FLAG_PAGE.shown(actor=actor, subject=page.row.flag, mode="staff")
+    ]
     context = {
+        "panels": panels,
         "flag_page": page,
         "row": page.row,
         "outcomes": FlagOutcome.choices,

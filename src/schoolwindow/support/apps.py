@@ -8,6 +8,7 @@ class SupportConfig(AppConfig):
 
     def ready(self) -> None:
         # Models are only importable once the registry is ready, hence here and not at the top.
+        from schoolwindow.support.actions.registry import register_actions
         from schoolwindow.support.advocates.registry import register_advocates
         from schoolwindow.support.loans.audit_sentences import register_loans_audit_sentences
         from schoolwindow.support.loans.panels import register_loans_panels
@@ -25,3 +26,4 @@ class SupportConfig(AppConfig):
         register_needs()
         register_studygroups()
         register_outcomes()
+        register_actions()

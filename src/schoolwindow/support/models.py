@@ -1,6 +1,7 @@
 """The support app's models, defined by concern in its sub-packages (one app, one set of
 migrations), gathered here for Django."""
 
+from schoolwindow.support.actions.models import FlagLink, SupportAction
 from schoolwindow.support.advocates.models import (
     AdvocacySettings,
     AdvocateContact,
@@ -37,6 +38,7 @@ __all__ = [
     "AgreementTemplate",
     "CaseloadLimit",
     "CheckIn",
+    "FlagLink",
     "HomeVisit",
     "Item",
     "ItemEvent",
@@ -48,6 +50,7 @@ __all__ = [
     "PupilCadence",
     "StudyGroup",
     "StudyGroupMember",
+    "SupportAction",
     "VisitAction",
     "VisitCalendar",
     "VisitConcern",

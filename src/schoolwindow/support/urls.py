@@ -8,4 +8,5 @@ urlpatterns = [
     path("needs/", include("schoolwindow.support.needs.urls", namespace="needs")),
     path("groups/", include("schoolwindow.support.studygroups.urls")),
     path("outcomes/", include("schoolwindow.support.outcomes.urls")),
+    path("", include("schoolwindow.support.actions.urls")),
 ]

@@ -43,6 +43,7 @@ DEMO_PARTS: tuple[str, ...] = (
     "schoolwindow.demo.parts.support.needs",
     "schoolwindow.demo.parts.support.studygroups",
     "schoolwindow.demo.parts.support.outcomes",
+    "schoolwindow.demo.parts.support.actions",
 )
 
 
