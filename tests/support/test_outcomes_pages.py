@@ -156,6 +156,24 @@ def test_the_page_costs_the_same_for_more_pupils(world: World) -> None:
     assert queries() == few
 
 
+def test_the_report_is_kept_until_the_help_or_the_facts_change(world: World) -> None:
+    client = world.client("leader")
+
+    def loan_row() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(URL + "?period=term").content.decode()
+        return len(captured), html
+
+    add(world, 2)
+    first, html = loan_row()
+    again, same = loan_row()
+    assert again < first  # the daily facts were not read again
+    assert "2 (100%)" in html and "2 (100%)" in same
+    add(world, 1)  # more help, more flags, more facts: counted at once
+    _queries, html = loan_row()
+    assert "3 (100%)" in html
+
+
 def test_a_leader_sets_n_and_a_bad_value_is_refused_clearly(world: World) -> None:
     client = world.client("leader")
     url = reverse("outcomes:settings")

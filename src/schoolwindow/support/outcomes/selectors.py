@@ -5,11 +5,13 @@ one pupil's help measured. A fixed number of queries however many pupils or entr
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
-from django.utils import timezone
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from schoolwindow.core.capabilities import (
@@ -160,7 +162,12 @@ def outcomes_report(*, actor: Actor, school_id: int, period: str, today: dt.date
     # The facts from the first day anything is measured from: the first help, or the Monday of
     # its week for the comparison.
     starts = [e.on - dt.timedelta(days=e.on.weekday()) for e in entries]
-    series = series_for(school_id, flagged, min(starts, default=today), today)
+    first = min(starts, default=today)
+    key = report_key(school_id, chosen, days, today, spans, entries, first)
+    cached = cache.get(key)
+    if isinstance(cached, Report):
+        return cached
+    series = series_for(school_id, flagged, first, today)
     online_expected = records_online(school_id, chosen.start, today)
     kinds = [
         kind_outcome(
@@ -174,7 +181,50 @@ def outcomes_report(*, actor: Actor, school_id: int, period: str, today: dt.date
         )
         for kind in SupportKind.values
     ]
-    return Report(school_id=school_id, period=chosen, days=days, kinds=kinds, flagged=len(flagged))
+    report = Report(
+        school_id=school_id, period=chosen, days=days, kinds=kinds, flagged=len(flagged)
+    )
+    cache.set(key, report, REPORT_CACHE_SECONDS)
+    return report
+
+
+# Reading a term of daily facts for hundreds of flagged pupils is most of the page's cost, and
+# the answer only changes when the facts, the flags or the help change: the key holds all three.
+REPORT_CACHE_SECONDS = 600
+
+
+def report_key(
+    school_id: int,
+    chosen: Period,
+    days: int,
+    today: dt.date,
+    spans: Sequence[FlagSpan],
+    entries: Sequence[SupportEntry],
+    first: dt.date,
+) -> str:
+    """The inputs of one report, as a cache key: the period, N, the day and language, every flag
+    and piece of help counted, and the daily facts' last rebuild (facts are rewritten, never
+    edited in place, so new rows mean new ids). One query."""
+    facts = PupilDay.objects.filter(school_id=school_id, date__gte=first).aggregate(
+        last=Max("pk"), rows=Count("pk")
+    )
+    digest = hashlib.sha256()
+    for span in spans:
+        digest.update(f"{span.pupil_id}:{span.opened_on}:{span.closed_on};".encode())
+    for entry in entries:
+        digest.update(f"{entry.kind}:{entry.ref}:{entry.pupil_id}:{entry.on};".encode())
+    return "outcomes:{}:{}:{}:{}:{}:{}:{}:{}:{}:{}".format(
+        school_id,
+        chosen.key,
+        chosen.start,
+        chosen.end,
+        days,
+        today,
+        translation.get_language(),
+        facts["last"],
+        facts["rows"],
+        digest.hexdigest(),
+    )
 
 
 @dataclass(frozen=True)
