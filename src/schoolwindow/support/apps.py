@@ -13,6 +13,7 @@ class SupportConfig(AppConfig):
         from schoolwindow.support.loans.panels import register_loans_panels
         from schoolwindow.support.loans.policies import register_loans_policies
         from schoolwindow.support.needs.registry import register_needs
+        from schoolwindow.support.parcels.registry import register_parcels
         from schoolwindow.support.studygroups.registry import register_studygroups
         from schoolwindow.support.visits.registry import register_visits
 
@@ -23,3 +24,4 @@ class SupportConfig(AppConfig):
         register_advocates()
         register_needs()
         register_studygroups()
+        register_parcels()

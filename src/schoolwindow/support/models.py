@@ -17,6 +17,13 @@ from schoolwindow.support.loans.models import (
     Loan,
 )
 from schoolwindow.support.needs.models import NeedMet, NeedRule
+from schoolwindow.support.parcels.models import (
+    DeliveryRound,
+    PackingList,
+    ParcelItem,
+    ParcelPupil,
+    ParcelRequest,
+)
 from schoolwindow.support.studygroups.models import (
     CheckIn,
     StudyGroup,
@@ -36,6 +43,7 @@ __all__ = [
     "AgreementTemplate",
     "CaseloadLimit",
     "CheckIn",
+    "DeliveryRound",
     "HomeVisit",
     "Item",
     "ItemEvent",
@@ -43,6 +51,10 @@ __all__ = [
     "Loan",
     "NeedMet",
     "NeedRule",
+    "PackingList",
+    "ParcelItem",
+    "ParcelPupil",
+    "ParcelRequest",
     "PupilCadence",
     "StudyGroup",
     "StudyGroupMember",

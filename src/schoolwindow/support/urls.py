@@ -7,4 +7,5 @@ urlpatterns = [
     path("advocates/", include("schoolwindow.support.advocates.urls")),
     path("needs/", include("schoolwindow.support.needs.urls", namespace="needs")),
     path("groups/", include("schoolwindow.support.studygroups.urls")),
+    path("parcels/", include("schoolwindow.support.parcels.urls")),
 ]
