@@ -42,9 +42,10 @@ def test_the_parts_run_in_the_listed_order() -> None:
         "support.advocates",
         "support.needs",
         "support.studygroups",
+        "support.parcels",
     ]
     assert all(isinstance(part, DemoPart) for part in parts)
-    assert [part.history for part in parts] == [False] * 4 + [True] * 8
+    assert [part.history for part in parts] == [False] * 4 + [True] * 9
 
 
 def test_a_module_without_a_part_is_refused() -> None:

@@ -42,6 +42,7 @@ DEMO_PARTS: tuple[str, ...] = (
     "schoolwindow.demo.parts.support.advocates",
     "schoolwindow.demo.parts.support.needs",
     "schoolwindow.demo.parts.support.studygroups",
+    "schoolwindow.demo.parts.support.parcels",
 )
 
 
