@@ -288,6 +288,11 @@ def test_packing_needs_every_item_ticked(world: World) -> None:
     # The refusal rolled back the ticks too: nothing half-saved.
     assert not ParcelItem.objects.filter(request=req, packed=True).exists()
     client = world.client("office")
+    refused = client.post(
+        f"/support/parcels/{req.pk}/pack/", {"item": [items[0].pk], "finished": "1"}
+    )
+    assert refused.status_code == 400
+    assert f'value="{items[0].pk}" checked' in refused.content.decode()  # the tick is kept
     saved = client.post(
         f"/support/parcels/{req.pk}/pack/", {"item": [items[0].pk], "finished": "0"}
     )

@@ -60,7 +60,8 @@ class RequestForm(forms.Form):
 
 class RoundForm(forms.Form):
     day = forms.DateField(
-        label=_("Day of the round"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Day of the round"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     driver_name = forms.CharField(label=_("Driver's name"), max_length=120)
     driver_phone = forms.CharField(

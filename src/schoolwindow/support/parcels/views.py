@@ -189,16 +189,18 @@ def pack(request: HttpRequest, request_id: int) -> HttpResponse:
     actor = actor_of(request)
     req = selectors.request_get(actor=actor, request_id=request_id)
     problem = ""
+    items = list(req.items.all())
+    ticked = {item.pk for item in items if item.packed}
     if request.method == "POST":
-        ticked = [int(v) for v in request.POST.getlist("item") if v.isdigit()]
+        ticked = {int(v) for v in request.POST.getlist("item") if v.isdigit()}
         finished = request.POST.get("finished") == "1"
         try:
             services.parcel_pack(
                 actor=actor, request_id=req.pk, packed_item_ids=ticked, finished=finished
             )
         except Invalid as refused:
+            # Nothing was saved; the page keeps the ticks as they were sent, so none is lost.
             problem = refused.message
-            req = selectors.request_get(actor=actor, request_id=request_id)
         else:
             if finished:
                 flash.success(request, _("Packed. It is ready for a delivery round."))
@@ -207,7 +209,8 @@ def pack(request: HttpRequest, request_id: int) -> HttpResponse:
             return redirect("parcels:pack", request_id=req.pk)
     context = {
         "req": req,
-        "items": list(req.items.all()),
+        "items": items,
+        "ticked": ticked,
         "pupils": [link.pupil for link in req.pupils.all()],
         "problem": problem,
     }
