@@ -75,7 +75,7 @@ def main() -> int:
         )
         requests = []
         for n in range(args.parcels):
-            pupil_id, household_id, guardian_id = pupils[n % len(pupils)]
+            _pupil, household_id, guardian_id = pupils[n % len(pupils)]
             on_round = n < args.parcels * 9 // 10
             requests.append(
                 ParcelRequest(
