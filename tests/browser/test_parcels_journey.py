@@ -35,6 +35,8 @@ def world() -> World:
 
 
 def check(page: Page) -> None:
+    # Measured once the page's stylesheets are in (the sheet has its own print stylesheet).
+    page.wait_for_load_state("load")
     assert_fits_the_screen(page)
     assert_accessible(page)
 
@@ -88,6 +90,15 @@ def test_a_food_parcel_is_asked_for_packed_planned_and_delivered(
     check(page)
     driver_link = page.locator("main p.snippet a").get_attribute("href")
     assert driver_link is not None
+
+    page.get_by_role("link", name="Delivery rounds").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delivery rounds")
+    check(page)
+    page.get_by_role("link", name="Packing lists").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Packing lists")
+    check(page)
+    page.go_back()
+    page.go_back()
 
     # The printable sheet: what a driver needs, not why.
     page.get_by_role("link", name="The driver's sheet (to print)").click()

@@ -580,3 +580,19 @@ def test_the_lists_take_a_fixed_number_of_queries(world: World) -> None:
     for url, before in few.items():
         assert count_queries(client, url) == before, url
     assert count_queries(client, f"/support/parcels/rounds/{delivery_round.pk}/sheet/") <= 12
+
+
+def test_the_menu_and_the_audit_log_name_parcels(world: World) -> None:
+    assert "Parcels" in world.client("office").get("/").content.decode()
+    assert "Parcels" not in world.client("teacher").get("/").content.decode()
+    assert "Parcels" not in world.client("parent").get("/").content.decode()
+    req = packed(world)
+    delivery_round = plan(world, req)
+    Client().post(f"{links.driver_path(delivery_round)}stops/{req.pk}/", {"outcome": "nobody_in"})
+    log = world.client("dsl").get("/audit/").content.decode()
+    assert "asked for a parcel for the family of Ada Kowalska" in log
+    assert "packed a parcel" in log
+    assert "planned a delivery round" in log
+    event = AuditEvent.objects.get(action="parcel.not_delivered")
+    assert event.actor_label == "system (volunteer driver Sam Driver)"
+    assert "Sam Driver (volunteer driver) said a parcel was not delivered" in log

@@ -17,6 +17,14 @@ def pupil(event: AuditEvent, names: Names) -> str:
     return name_of(names, "pupil", event.pupil_id, _("a pupil"))
 
 
+def by(event: AuditEvent, who: str) -> str:
+    """The driver by name (they have no account, so the log would otherwise say the system)."""
+    driver = event.detail.get("driver") if isinstance(event.detail, dict) else None
+    if driver:
+        return _("%(name)s (volunteer driver)") % {"name": driver}
+    return who
+
+
 KINDS = [
     EventKind(
         action="parcel.list_create",
@@ -57,12 +65,14 @@ KINDS = [
     EventKind(
         action="parcel.delivered",
         label=gettext_lazy("Confirmed a parcel delivered"),
-        sentence=lambda e, n, who: _("%(who)s confirmed a parcel delivered") % {"who": who},
+        sentence=lambda e, n, who: _("%(who)s confirmed a parcel delivered") % {"who": by(e, who)},
     ),
     EventKind(
         action="parcel.not_delivered",
         label=gettext_lazy("Said a parcel was not delivered"),
-        sentence=lambda e, n, who: _("%(who)s said a parcel was not delivered") % {"who": who},
+        sentence=lambda e, n, who: (
+            _("%(who)s said a parcel was not delivered") % {"who": by(e, who)}
+        ),
     ),
     EventKind(
         action="parcel.cancel",

@@ -358,7 +358,13 @@ def round_new_link(*, actor: Actor, round_id: int) -> DeliveryRound:
 
 
 def _confirm(
-    req: ParcelRequest, *, actor: Actor, delivered: bool, note: str, by_name: str
+    req: ParcelRequest,
+    *,
+    actor: Actor,
+    delivered: bool,
+    note: str,
+    by_name: str,
+    driver: str = "",
 ) -> ParcelRequest:
     req.status = ParcelStatus.DELIVERED if delivered else ParcelStatus.NOT_DELIVERED
     req.confirmed_by_id = actor.staff_ids.get(req.school_id)
@@ -379,7 +385,7 @@ def _confirm(
         actor=actor,
         action="parcel.delivered" if delivered else "parcel.not_delivered",
         target=req,
-        detail={"round_id": req.round_id},
+        detail={"round_id": req.round_id, **({"driver": driver} if driver else {})},
     )
     return req
 
@@ -425,7 +431,14 @@ def driver_confirm(
         if req.status == wanted and req.confirmation_note == note.strip()[:300]:
             return req, False
         by_name = _("%(name)s (driver)") % {"name": delivery_round.driver_name}
-        _confirm(req, actor=driver, delivered=delivered, note=note, by_name=by_name)
+        _confirm(
+            req,
+            actor=driver,
+            delivered=delivered,
+            note=note,
+            by_name=by_name,
+            driver=delivery_round.driver_name,
+        )
         once_done(claim, "")
     return req, True
 
