@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
-from tests.browser.conftest import assert_accessible, assert_fits_the_screen
+from tests.browser.conftest import assert_accessible, assert_fits_the_screen, watch_csp
 from tests.browser.test_journeys import sign_in
 from tests.world import World, build_world
 
@@ -47,6 +47,7 @@ def test_a_food_parcel_is_asked_for_packed_planned_and_delivered(
     from schoolwindow.support.parcels.models import ParcelRequest, ParcelStatus
 
     page.set_viewport_size(PHONE)
+    blocked = watch_csp(page)
     sign_in(page, live_server.url, world, "flo")
     page.goto(f"{live_server.url}/support/parcels/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Care packages and food parcels")
@@ -121,3 +122,4 @@ def test_a_food_parcel_is_asked_for_packed_planned_and_delivered(
     parcel = ParcelRequest.objects.get()
     assert parcel.status == ParcelStatus.DELIVERED
     assert parcel.confirmed_by_name == "Pat Hughes (driver)"
+    assert not blocked, blocked
