@@ -596,3 +596,48 @@ def test_the_menu_and_the_audit_log_name_parcels(world: World) -> None:
     event = AuditEvent.objects.get(action="parcel.not_delivered")
     assert event.actor_label == "system (volunteer driver Sam Driver)"
     assert "Sam Driver (volunteer driver) said a parcel was not delivered" in log
+
+
+def test_a_parcel_for_two_children_of_one_home(world: World) -> None:
+    sister = PupilFactory(
+        school=world.oakfield,
+        legal_first_name="Zosia",
+        legal_last_name="Kowalska",
+        year_group=world.year7,
+        household_id=world.ada.household_id,
+    )
+    packing = packing_list(world)
+    client = world.client("flo")
+    form = client.get(f"/support/parcels/new/?pupil={world.ada.pk}").content.decode()
+    assert "Zosia Kowalska" in form and "Cara" not in form
+    posted = client.post(
+        "/support/parcels/new/",
+        {
+            "pupil": world.ada.pk,
+            "also": [sister.pk, world.cara.pk],  # Cara is not of this home: ignored
+            "kind": "food",
+            "packing_list": packing.pk,
+            "reason": "Both children",
+            "once": str(uuid.uuid4()),
+        },
+    )
+    assert posted.status_code == 302
+    req = ParcelRequest.objects.get()
+    assert sorted(req.pupils.values_list("pupil_id", flat=True)) == sorted(
+        [world.ada.pk, sister.pk]
+    )
+    entries = selectors.timeline_entries(school_id=world.oakfield.pk)
+    assert {e.pupil_id for e in entries} == {world.ada.pk, sister.pk}
+
+
+def test_the_drivers_page_after_the_round_says_the_link_has_closed(world: World) -> None:
+    req = packed(world)
+    delivery_round = plan(world, req)
+    path = links.driver_path(delivery_round)
+    DeliveryRound.objects.filter(pk=delivery_round.pk).update(
+        day=timezone.localdate() - dt.timedelta(days=3)
+    )
+    page = Client().get(path)
+    assert page.status_code == 410
+    assert "day has passed" in page.content.decode()
+    assert b"Maria" not in page.content
