@@ -5,6 +5,8 @@ axe-core clean."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
@@ -123,3 +125,45 @@ def test_a_food_parcel_is_asked_for_packed_planned_and_delivered(
     assert parcel.status == ParcelStatus.DELIVERED
     assert parcel.confirmed_by_name == "Pat Hughes (driver)"
     assert not blocked, blocked
+
+
+def test_the_drivers_sheet_prints_one_round_on_a4(
+    page: Page, live_server: LiveServer, world: World
+) -> None:
+    """On a desktop the sheet prints (print CSS: no links bar, A4) on one page for a few stops."""
+    from django.utils import timezone
+
+    from schoolwindow.people.actors import actor_for
+    from schoolwindow.support.parcels import services
+
+    office = actor_for(world.staff["office"].user)
+    flo = actor_for(world.staff["flo"].user)
+    req = services.parcel_request(
+        actor=flo, pupil_ids=[world.pupil.pk], kind="food", reason="Short", extra_items="Milk"
+    )
+    services.parcel_pack(
+        actor=office,
+        request_id=req.pk,
+        packed_item_ids=list(req.items.values_list("pk", flat=True)),
+        finished=True,
+    )
+    delivery_round = services.round_plan(
+        actor=office,
+        school_id=world.secondary.pk,
+        day=timezone.localdate(),
+        driver_name="Pat Hughes",
+        driver_phone="",
+        staff_contact_id=world.staff["flo"].pk,
+        request_ids=[req.pk],
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server.url, world, "office")
+    page.goto(f"{live_server.url}/support/parcels/rounds/{delivery_round.pk}/sheet/")
+    page.wait_for_load_state("load")
+    assert_accessible(page)
+    page.emulate_media(media="print")
+    expect(page.locator(".no-print")).to_be_hidden()
+    pdf = page.pdf(prefer_css_page_size=True)
+    # A4 is 595 x 842 points; a round of a few stops is one page.
+    assert re.search(rb"/MediaBox \[0 0 59[45]\.\d+ 84[12]\.\d+\]", pdf), "not A4"
+    assert re.findall(rb"/Count \d+", pdf) == [b"/Count 1"]
