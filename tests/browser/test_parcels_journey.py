@@ -116,7 +116,7 @@ def test_a_food_parcel_is_asked_for_packed_planned_and_delivered(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your delivery round")
     expect(page.locator("main")).not_to_contain_text("Money is short")
     check(page)
-    page.get_by_label("Note (optional)").fill("Left with mum")
+    page.get_by_label("Note for the school (optional)").fill("Left with mum")
     page.get_by_role("button", name="Delivered", exact=True).click()
     expect(page.locator("main")).to_contain_text("Thank you. Stop saved.")
     expect(page.locator("main")).to_contain_text("Delivered: Left with mum")

@@ -81,7 +81,7 @@ class ConfirmForm(forms.Form):
         choices=[("delivered", _("Delivered")), ("not_delivered", _("Not delivered"))],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
+    note = forms.CharField(label=_("What happened (optional)"), max_length=300, required=False)
 
 
 class CancelForm(forms.Form):
