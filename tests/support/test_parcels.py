@@ -641,3 +641,33 @@ def test_the_drivers_page_after_the_round_says_the_link_has_closed(world: World)
     assert page.status_code == 410
     assert "day has passed" in page.content.decode()
     assert b"Maria" not in page.content
+
+
+def test_a_parcel_asked_for_from_a_flag_answers_it(world: World) -> None:
+    from schoolwindow.engagement.models import Flag
+
+    today = timezone.localdate()
+    flag = Flag.objects.create(
+        school=world.oakfield, pupil=world.ada, opened_on=today, last_evaluated_on=today
+    )
+    other = Flag.objects.create(
+        school=world.oakfield, pupil=world.cara, opened_on=today, last_evaluated_on=today
+    )
+    with pytest.raises(Invalid, match="flag"):
+        ask(world, flag_id=other.pk)
+    packing = packing_list(world)
+    form = world.client("flo").get(f"/support/parcels/new/?pupil={world.ada.pk}&flag={flag.pk}")
+    assert f'name="flag" value="{flag.pk}"' in form.content.decode()
+    world.client("flo").post(
+        "/support/parcels/new/",
+        {
+            "pupil": world.ada.pk,
+            "flag": flag.pk,
+            "kind": "food",
+            "packing_list": packing.pk,
+            "reason": "Going quiet; the family are struggling",
+            "once": str(uuid.uuid4()),
+        },
+    )
+    [entry] = selectors.timeline_entries(school_id=world.oakfield.pk, pupil_ids=[world.ada.pk])
+    assert entry.flag_id == flag.pk

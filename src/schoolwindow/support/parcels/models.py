@@ -91,6 +91,10 @@ class ParcelRequest(models.Model):
     contact = models.ForeignKey(
         "people.Guardian", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The watchlist flag the parcel answers, when it was asked for from one.
+    flag = models.ForeignKey(
+        "engagement.Flag", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kind = models.CharField(max_length=8, choices=ParcelKind.choices, default=ParcelKind.FOOD)
     packing_list = models.ForeignKey(
         PackingList, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -310,6 +310,7 @@ def timeline_entries(
                 due=req.round.day if req.round is not None else None,
                 status=TIMELINE_STATUS.get(ParcelStatus(req.status), EntryStatus.PLANNED),
                 outcome=outcome_of(req),
+                flag_id=req.flag_id,
                 url=request_url(req.pk),
             )
         )

@@ -19,6 +19,7 @@ from schoolwindow.core.errors import Invalid, NotFound, Refused
 from schoolwindow.core.once import once_claim, once_done
 from schoolwindow.core.permissions import Actor, system_actor
 from schoolwindow.core.policy import policy_for
+from schoolwindow.engagement.models import Flag
 from schoolwindow.people.contact import contactable_links, restricted_links
 from schoolwindow.people.models import PupilStatus
 from schoolwindow.people.selectors import pupils_visible
@@ -125,6 +126,7 @@ def parcel_request(
     extra_items: str = "",
     dietary_notes: str = "",
     delivery_notes: str = "",
+    flag_id: int | None = None,
     once: uuid.UUID | None = None,
 ) -> ParcelRequest:
     """Ask for a parcel for a family: one or more pupils of one home, at one school.
@@ -168,6 +170,11 @@ def parcel_request(
         raise Invalid(
             _("Choose a packing list or write what goes in the parcel."), field="extra_items"
         )
+    if (
+        flag_id is not None
+        and not Flag.objects.filter(pk=flag_id, school_id=school_id, pupil_id__in=ids).exists()
+    ):
+        raise Invalid(_("This flag is not about the pupils the parcel is for."), field="pupil")
     barred = set(restricted_links(pupil_id__in=ids).values_list("guardian_id", flat=True))
     contact = (
         contactable_links(pupil_id__in=ids)
@@ -189,6 +196,7 @@ def parcel_request(
             school_id=school_id,
             household_id=household_id,
             contact_id=contact.guardian_id,
+            flag_id=flag_id,
             kind=kind,
             packing_list=packing,
             reason=reason[:2000],

@@ -95,6 +95,9 @@ def request_new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     pupil_q = request.GET.get("pupil_q", "").strip()[:80]
     chosen_id = request.POST.get("pupil") or request.GET.get("pupil") or ""
+    # Asked for from a flag (the watchlist's "what was done"): the parcel answers it.
+    flag_raw = request.POST.get("flag") or request.GET.get("flag") or ""
+    flag_id = int(flag_raw) if flag_raw.isdigit() else None
     pupils = policy_for(Pupil).visible(actor).filter(status=PupilStatus.ACTIVE)
     chosen = (
         pupils.select_related("household").filter(pk=int(chosen_id)).first()
@@ -136,6 +139,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                     extra_items=data["extra_items"],
                     dietary_notes=data["dietary_notes"],
                     delivery_notes=data["delivery_notes"],
+                    flag_id=flag_id,
                     once=form_token(request.POST),
                 )
             except AlreadyDone as repeat:
@@ -155,6 +159,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         "also": request.POST.getlist("also"),
         "pupil_q": pupil_q,
         "found": found,
+        "flag_id": flag_id,
     }
     return render(request, "support/parcels/request_new.html", context, status=status)
 

@@ -144,6 +144,12 @@ def parcels_demo_build(ctx: DemoContext) -> None:
             "-contact_priority", "-guardian_id"
         )
     }
+    # A flagged pupil's parcel answers their flag (the newest), so "did it work?" can use it.
+    flags = dict(
+        Flag.objects.filter(school=school, pupil_id__in=[p.pk for p in pupils])
+        .order_by("opened_on", "pk")
+        .values_list("pupil_id", "pk")
+    )
     rounds = [
         DeliveryRound.objects.create(
             school=school,
@@ -187,6 +193,7 @@ def parcels_demo_build(ctx: DemoContext) -> None:
             school=school,
             household_id=pupil.household_id,
             contact_id=first_contact.get(pupil.pk),
+            flag_id=flags.get(pupil.pk),
             kind=packing.kind,
             packing_list=packing,
             reason=REASONS[n % len(REASONS)],
