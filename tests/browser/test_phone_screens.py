@@ -43,6 +43,8 @@ PAGES = {
         "/messages/",
         "/loans/",
         "/loans/out/",
+        "/support/parcels/",
+        "/support/parcels/rounds/",
     ],
     "pastoral": [
         "/",

@@ -44,9 +44,10 @@ def test_the_parts_run_in_the_listed_order() -> None:
         "support.studygroups",
         "support.outcomes",
         "support.actions",
+        "support.parcels",
     ]
     assert all(isinstance(part, DemoPart) for part in parts)
-    assert [part.history for part in parts] == [False] * 4 + [True] * 10
+    assert [part.history for part in parts] == [False] * 4 + [True] * 11
 
 
 def test_a_module_without_a_part_is_refused() -> None:

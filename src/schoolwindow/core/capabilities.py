@@ -277,3 +277,14 @@ SUPPORT_ACTIONS = capability(
     Role.FLO,
     Role.ADVOCATE,
 )
+# Care packages and food parcels (support/parcels): asking for one for a family, packing it,
+# planning a volunteer driver's round and confirming delivery. The office often packs and
+# plans; a family liaison officer or pastoral lead usually asks.
+MANAGE_PARCELS = capability(
+    "request, pack and cancel care packages and food parcels, plan delivery rounds and confirm "
+    "delivery",
+    Role.FLO,
+    Role.PASTORAL,
+    Role.OFFICE,
+    Role.LEADER,
+)

@@ -15,6 +15,7 @@ class SupportConfig(AppConfig):
         from schoolwindow.support.loans.policies import register_loans_policies
         from schoolwindow.support.needs.registry import register_needs
         from schoolwindow.support.outcomes.registry import register_outcomes
+        from schoolwindow.support.parcels.registry import register_parcels
         from schoolwindow.support.studygroups.registry import register_studygroups
         from schoolwindow.support.visits.registry import register_visits
 
@@ -27,3 +28,4 @@ class SupportConfig(AppConfig):
         register_studygroups()
         register_outcomes()
         register_actions()
+        register_parcels()

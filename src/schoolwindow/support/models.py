@@ -19,6 +19,13 @@ from schoolwindow.support.loans.models import (
 )
 from schoolwindow.support.needs.models import NeedMet, NeedRule
 from schoolwindow.support.outcomes.models import OutcomeSettings
+from schoolwindow.support.parcels.models import (
+    DeliveryRound,
+    PackingList,
+    ParcelItem,
+    ParcelPupil,
+    ParcelRequest,
+)
 from schoolwindow.support.studygroups.models import (
     CheckIn,
     StudyGroup,
@@ -38,6 +45,7 @@ __all__ = [
     "AgreementTemplate",
     "CaseloadLimit",
     "CheckIn",
+    "DeliveryRound",
     "FlagLink",
     "HomeVisit",
     "Item",
@@ -47,6 +55,10 @@ __all__ = [
     "NeedMet",
     "NeedRule",
     "OutcomeSettings",
+    "PackingList",
+    "ParcelItem",
+    "ParcelPupil",
+    "ParcelRequest",
     "PupilCadence",
     "StudyGroup",
     "StudyGroupMember",

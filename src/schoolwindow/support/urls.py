@@ -9,4 +9,5 @@ urlpatterns = [
     path("groups/", include("schoolwindow.support.studygroups.urls")),
     path("outcomes/", include("schoolwindow.support.outcomes.urls")),
     path("", include("schoolwindow.support.actions.urls")),
+    path("parcels/", include("schoolwindow.support.parcels.urls")),
 ]

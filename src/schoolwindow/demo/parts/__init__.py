@@ -44,6 +44,7 @@ DEMO_PARTS: tuple[str, ...] = (
     "schoolwindow.demo.parts.support.studygroups",
     "schoolwindow.demo.parts.support.outcomes",
     "schoolwindow.demo.parts.support.actions",
+    "schoolwindow.demo.parts.support.parcels",
 )
 
 

@@ -1,0 +1,1 @@
+"""Care packages and food parcels: requests, packing, delivery rounds and confirmation."""
