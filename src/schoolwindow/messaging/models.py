@@ -21,6 +21,9 @@ class ConversationKind(models.TextChoices):
     BROADCAST = "broadcast", _("Announcement")
     POSITIVE = "positive", _("Positive note")
     NUDGE = "nudge", _("Weekly summary")
+    # Texts to pupils' phones (a study group's daily check-in): no family and no staff member
+    # takes part, and no inbox lists them.
+    PUPIL_TEXTS = "pupil_texts", _("Texts to pupils")
 
 
 class Conversation(models.Model):
@@ -446,6 +449,8 @@ class InboundOutcome(models.TextChoices):
     STATUS = "status", _("Delivery report")
     UNMATCHED = "unmatched", _("Could not be matched")
     REFUSED = "refused", _("Refused")
+    # Claimed by a handler another app registered (`messaging.api.register_inbound_sms_handler`).
+    HANDLED = "handled", _("Answered a text from School Window")
 
 
 class Inbound(models.Model):

@@ -353,6 +353,9 @@ def sms_text(delivery: Delivery) -> str:
     body = delivery.body.strip()
     if len(body) > SMS_BODY_LIMIT:
         body = body[: SMS_BODY_LIMIT - 1].rstrip() + "…"
+    if delivery.guardian_id is None and delivery.staff_id is None:
+        # A text to a pupil's phone (delivery/texts.py) is answered by text: no read link.
+        return body
     return f"{body}\n{read_link(delivery.reply_token)}"
 
 
