@@ -5,6 +5,7 @@ the check-in exactly as the tap does; anything else goes on to the family's conv
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -271,3 +272,56 @@ def test_a_sent_text_is_not_sent_again_after_a_crash(
     assert outbox_drain(until_idle=True).sent == 0
     assert len(twilio.requests) == 1
     assert Delivery.objects.get().status == DeliveryStatus.SENT
+
+
+MEMBER_TEXT = {
+    "leader": 200,
+    "pastoral": 200,
+    "teacher": 200,
+    "flo": 200,
+    "advocate": 404,
+    "office": 404,
+    "dsl": 404,
+    "trust_officer": 403,
+    "parent": 403,
+    "pupil": 403,
+    "anonymous": 302,
+}
+
+
+@pytest.mark.parametrize("role", list(MEMBER_TEXT))
+def test_who_may_choose_how_a_member_checks_in(world: World, role: str) -> None:
+    group = form_group(world)
+    url = f"/support/groups/{group.pk}/members/{world.ada.pk}/text/"
+    assert world.client(role).get(url).status_code == MEMBER_TEXT[role]
+
+
+def test_the_page_lists_only_contactable_phones_and_saves_twice_as_once(world: World) -> None:
+    group = form_group(world)
+    client = world.client("teacher")
+    url = f"/support/groups/{group.pk}/members/{world.ada.pk}/text/"
+    page = client.get(url).content.decode()
+    assert "Maria Kowalska" in page and "Piotr" not in page
+    bad = client.post(url, {"how": "pupil", "mobile": ""})
+    assert bad.status_code == 400 and "There is a problem" in bad.content.decode()
+    tampered = client.post(url, {"how": f"guardian:{world.piotr.pk}"})
+    assert tampered.status_code == 400
+    for _ in range(2):
+        assert client.post(url, {"how": "pupil", "mobile": ADA_MOBILE}).status_code == 302
+    member = group.members.get()
+    assert member.text_to == TextTo.PUPIL
+    assert AuditEvent.objects.filter(action="studygroup.pupil_mobile").count() == 1
+    assert client.post(url, {"how": f"guardian:{world.maria.pk}"}).status_code == 302
+    member.refresh_from_db()
+    assert (member.text_to, member.text_guardian_id) == (TextTo.GUARDIAN, world.maria.pk)
+    group_page = client.get(f"/support/groups/{group.pk}/").content.decode()
+    assert "By text to a parent" in group_page and "check-in texts at 16:00" in group_page
+
+
+def test_a_group_gets_its_text_time_when_formed(world: World) -> None:
+    client = world.client("teacher")
+    data = {"name": "Late club", "text_at": "17:30", "once": str(uuid.uuid4())}
+    assert client.post("/support/groups/new/", data).status_code == 302
+    assert StudyGroup.objects.get(name="Late club").text_at == dt.time(17, 30)
+    bad = {"name": "Odd club", "text_at": "25:99", "once": str(uuid.uuid4())}
+    assert client.post("/support/groups/new/", bad).status_code == 400

@@ -19,7 +19,13 @@ from schoolwindow.homelife.selectors import stale_before
 from schoolwindow.people.models import Pupil, PupilStatus
 from schoolwindow.people.selectors import pupils_visible
 from schoolwindow.schools.models import YearGroup
-from schoolwindow.support.studygroups.models import Answer, CheckIn, StudyGroup, StudyGroupMember
+from schoolwindow.support.studygroups.models import (
+    Answer,
+    CheckIn,
+    StudyGroup,
+    StudyGroupMember,
+    TextTo,
+)
 
 WEEK_DAYS = 7
 SUGGESTION_LIMIT = 30
@@ -72,6 +78,12 @@ class WeekRow:
     pupil: Pupil
     # (day, answer code, answer in words); empty when the pupil did not check in that day.
     cells: list[tuple[dt.date, str, str]] = field(default_factory=list)
+    # How the pupil checks in (TextTo), for the link to change it.
+    text_to: str = ""
+
+    @property
+    def text_label(self) -> str:
+        return str(dict(TextTo.choices).get(self.text_to, ""))
 
 
 @dataclass
@@ -101,7 +113,7 @@ def group_week(group: StudyGroup, today: dt.date) -> Week:
         for day in days:
             code = found.get((member.pupil_id, day), "")
             cells.append((day, code, str(labels.get(code, "")) if code else ""))
-        rows.append(WeekRow(member.pupil, cells))
+        rows.append(WeekRow(member.pupil, cells, member.text_to))
     return Week(days=days, rows=rows)
 
 
