@@ -17,7 +17,7 @@ from django.utils import translation
 
 from schoolwindow.engagement import rules
 from schoolwindow.engagement.flags import flags_evaluate
-from schoolwindow.engagement.models import Flag, RuleSetting
+from schoolwindow.engagement.models import Flag, FlagEvent, RuleSetting
 from schoolwindow.engagement.rules import (
     Param,
     RuleDef,
@@ -76,6 +76,10 @@ def test_missing_three_of_five_group_days_is_a_reason(world: World, group: Study
     assert reason["args"]["missed"] == 3 and reason["args"]["days"] == 5
     assert reason["text"] == "Missed 3 of the last 5 study-group check-ins"
     assert reason["args"]["dates"] == [d.isoformat() for d in WEEK[2:]]
+    # The same morning again: nothing new, nothing written.
+    events = FlagEvent.objects.count()
+    again = flags_evaluate(school_id=world.oakfield.pk, on_date=MONDAY)
+    assert FlagEvent.objects.count() == events and again.opened == 0
 
 
 def test_two_missed_days_are_not_yet_a_reason(world: World, group: StudyGroup) -> None:
