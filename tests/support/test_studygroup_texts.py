@@ -325,3 +325,9 @@ def test_a_group_gets_its_text_time_when_formed(world: World) -> None:
     assert StudyGroup.objects.get(name="Late club").text_at == dt.time(17, 30)
     bad = {"name": "Odd club", "text_at": "25:99", "once": str(uuid.uuid4())}
     assert client.post("/support/groups/new/", bad).status_code == 400
+
+
+def test_a_pupil_not_in_the_group_has_no_such_page(world: World) -> None:
+    group = form_group(world)
+    url = f"/support/groups/{group.pk}/members/{world.cara.pk}/text/"
+    assert world.client("teacher").get(url).status_code == 404

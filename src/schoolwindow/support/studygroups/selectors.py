@@ -73,6 +73,18 @@ def group_for_staff(*, actor: Actor, group_id: int, action: str = "view") -> Stu
     )
 
 
+def member_of(group: StudyGroup, pupil_id: int) -> StudyGroupMember:
+    """One member of a group the actor may already see, with the pupil; not found otherwise."""
+    member = (
+        StudyGroupMember.objects.filter(group=group, pupil_id=pupil_id)
+        .select_related("pupil")
+        .first()
+    )
+    if member is None:
+        raise NotFound
+    return member
+
+
 @dataclass
 class WeekRow:
     pupil: Pupil

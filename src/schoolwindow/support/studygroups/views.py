@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from schoolwindow.core.errors import Invalid, attempt_form
 from schoolwindow.core.once import AlreadyDone, already_done, form_token, form_token_for
 from schoolwindow.core.requests import actor_of
 from schoolwindow.support.studygroups import selectors, services
-from schoolwindow.support.studygroups.models import Answer, StudyGroupMember, TextTo
+from schoolwindow.support.studygroups.models import Answer, TextTo
 
 
 class GroupForm(forms.Form):
@@ -157,13 +157,7 @@ def member_text(request: HttpRequest, group_id: int, pupil_id: int) -> HttpRespo
     """How one member checks in: in the app, or by a daily text to a phone."""
     actor = actor_of(request)
     found = selectors.group_for_staff(actor=actor, group_id=group_id, action="change")
-    member = (
-        StudyGroupMember.objects.filter(group=found, pupil_id=pupil_id)
-        .select_related("pupil")
-        .first()
-    )
-    if member is None:
-        raise Http404
+    member = selectors.member_of(found, pupil_id)
     guardians = services.text_guardians(school_id=found.school_id, pupil_id=pupil_id)
     choices: list[tuple[str, str]] = [
         (TextTo.APP.value, str(TextTo.APP.label)),
