@@ -221,13 +221,23 @@ def test_texts_to_a_parents_phone_follow_the_contact_restriction(
     # Maria's answer on her phone is Ada's check-in, not a message in a conversation.
     reply("on it", "SMd1", sender="07700 900111")
     assert CheckIn.objects.get().pupil_id == world.ada.pk
-    # A restriction made since: no text the next day.
+    # The next day's text is queued at 6 a.m.; a restriction made before its time: the outbox
+    # cancels it unsent (audited), and no text is queued the day after.
     from schoolwindow.people.models import GuardianLink
 
+    assert texts.checkin_texts_queue(today=today + dt.timedelta(days=1)).queued == 1
     GuardianLink.objects.filter(guardian=world.maria, pupil=world.ada).update(
         contact_restricted=True
     )
-    result = texts.checkin_texts_queue(today=today + dt.timedelta(days=1))
+    Delivery.objects.update(not_before=timezone.now())
+    report = outbox_drain(until_idle=True)
+    # Today's and tomorrow's texts were both still waiting: neither goes.
+    assert report.cancelled == 2 and report.sent == 0
+    for cancelled in Delivery.objects.all():
+        assert cancelled.status == DeliveryStatus.CANCELLED
+        assert cancelled.phone_of_id == world.maria.pk and cancelled.pupil_id == world.ada.pk
+    assert AuditEvent.objects.filter(action="messaging.contact_refused").exists()
+    result = texts.checkin_texts_queue(today=today + dt.timedelta(days=2))
     assert result.queued == 0 and result.no_number == 1
 
 

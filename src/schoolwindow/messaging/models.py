@@ -180,6 +180,11 @@ class Delivery(models.Model):
     pupil = models.ForeignKey(
         "people.Pupil", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # A text to a pupil (delivery/texts.py) sent to this guardian's phone: cancelled unsent if
+    # the guardian comes under a contact restriction about the pupil before it goes.
+    phone_of = models.ForeignKey(
+        "people.Guardian", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     channel = models.CharField(max_length=8, choices=Channel.choices)
     address = models.CharField(max_length=254, blank=True)  # email address or phone number
     language = models.CharField(max_length=16, default="en")

@@ -46,10 +46,19 @@ def texts_conversation(school_id: int, now: dt.datetime) -> Conversation:
 
 
 def pupil_text_queue(
-    *, school_id: int, address: str, body: str, key: str, not_before: dt.datetime
+    *,
+    school_id: int,
+    pupil_id: int,
+    address: str,
+    body: str,
+    key: str,
+    not_before: dt.datetime,
+    guardian_id: int | None = None,
 ) -> int | None:
-    """Queue one text to `address`, not before `not_before`; the delivery's id, or None when
-    a text with this key was queued before (nothing new is queued)."""
+    """Queue one text for a pupil to `address`, not before `not_before`; the delivery's id, or
+    None when a text with this key was queued before (nothing new is queued). With
+    `guardian_id` the number is that guardian's phone: the outbox cancels the text unsent if
+    they come under a contact restriction about the pupil before it goes."""
     now = timezone.now()
     idempotency_key = text_key(school_id, key)
     if Delivery.objects.filter(school_id=school_id, idempotency_key=idempotency_key).exists():
@@ -64,6 +73,8 @@ def pupil_text_queue(
                 delivery = Delivery.objects.create(
                     school_id=school_id,
                     message=message,
+                    pupil_id=pupil_id,
+                    phone_of_id=guardian_id,
                     channel=Channel.SMS,
                     address=phone_normalise(address),
                     language="en",
@@ -77,8 +88,3 @@ def pupil_text_queue(
             message.delete()
             return None
     return delivery.pk
-
-
-def is_pupil_text(delivery: Delivery) -> bool:
-    """A text to a pupil's phone: no guardian, no member of staff."""
-    return delivery.guardian_id is None and delivery.staff_id is None

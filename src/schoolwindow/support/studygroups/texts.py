@@ -184,6 +184,8 @@ def member_text_queue(member: StudyGroupMember, number: str, today: dt.date) -> 
             return False
         row.delivery_id = pupil_text_queue(
             school_id=member.school_id,
+            pupil_id=member.pupil_id,
+            guardian_id=member.text_guardian_id if member.text_to == TextTo.GUARDIAN else None,
             address=number,
             body=checkin_text_body(member.group.name),
             key=f"studygroup-checkin:{member.pk}:{today.isoformat()}",
