@@ -156,6 +156,8 @@ def test_a_reply_through_the_webhook_checks_in_once_and_goes_no_further(
     helped = selectors.help_today(actor=actor(world, "teacher"), today=timezone.localdate())
     assert [c.pupil_id for c in helped] == [world.ada.pk]
     assert not Message.objects.filter(author_guardian__isnull=False).exists()
+    week = world.client("teacher").get(f"/support/groups/{group.pk}/").content.decode()
+    assert "Need help (by text)" in week
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from schoolwindow.core.capabilities import LEAD_STUDY_GROUPS, SEE_HOME_PROFILES
 from schoolwindow.core.errors import NotFound
@@ -113,9 +114,9 @@ def group_week(group: StudyGroup, today: dt.date) -> Week:
         .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pupil_id")
     )
     found = {
-        (c.pupil_id, c.day): c.answer
+        (c.pupil_id, c.day): (c.answer, c.by_text)
         for c in CheckIn.objects.filter(group=group, day__gte=days[0], day__lte=today).only(
-            "pupil_id", "day", "answer"
+            "pupil_id", "day", "answer", "by_text"
         )
     }
     labels = dict(Answer.choices)
@@ -123,8 +124,11 @@ def group_week(group: StudyGroup, today: dt.date) -> Week:
     for member in members:
         cells = []
         for day in days:
-            code = found.get((member.pupil_id, day), "")
-            cells.append((day, code, str(labels.get(code, "")) if code else ""))
+            code, by_text = found.get((member.pupil_id, day), ("", False))
+            label = str(labels.get(code, "")) if code else ""
+            if by_text:
+                label = _("%(answer)s (by text)") % {"answer": label}
+            cells.append((day, code, label))
         rows.append(WeekRow(member.pupil, cells, member.text_to))
     return Week(days=days, rows=rows)
 
