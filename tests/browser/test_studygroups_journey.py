@@ -69,3 +69,36 @@ def test_a_pupil_asks_for_help_and_the_lead_sees_it(
     expect(page.locator("main")).to_contain_text("Need help")
     assert_fits_the_screen(page)
     assert_accessible(page)
+
+
+def test_the_lead_chooses_texts_for_a_pupil_with_no_data(
+    page: Page, live_server: LiveServer, world: World
+) -> None:
+    """On a phone: a wrong number is refused with an error summary and nothing lost, the right
+    one saved; the group page then says the pupil checks in by text."""
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, world, "teacher")
+    page.goto(f"{live_server.url}/support/groups/")
+    page.get_by_role("link", name="Homework club").click()
+    expect(page.locator("main")).to_contain_text("check-in texts at 16:00")
+    page.get_by_role(
+        "link", name=f"change how {world.pupil.display_name} checks in", exact=False
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("checks in")
+    assert_fits_the_screen(page)
+    assert_accessible(page)
+    page.get_by_label("By text to the pupil's own mobile").check()
+    page.get_by_label("The pupil's own mobile number").fill("12ab")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter a mobile number like")
+    expect(page.get_by_label("The pupil's own mobile number")).to_have_value("12ab")
+    expect(page.get_by_label("By text to the pupil's own mobile")).to_be_checked()
+    assert_fits_the_screen(page)
+    assert_accessible(page)
+    page.get_by_label("The pupil's own mobile number").fill("07700 900222")
+    page.get_by_role("button", name="Save").click()
+    main = page.locator("main")
+    expect(main).to_contain_text(f"Saved how {world.pupil.display_name} checks in")
+    expect(main).to_contain_text("By text to the pupil's own mobile")
+    assert_fits_the_screen(page)
+    assert_accessible(page)

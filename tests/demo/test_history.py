@@ -387,6 +387,25 @@ def test_the_watchlist_tells_the_story(built: dict[str, object]) -> None:
     assert max(opened) <= DEMO_TODAY and len(set(opened)) > 1
 
 
+@needs("schoolwindow.engagement.flags")
+def test_a_silent_study_group_member_is_on_the_watchlist_and_one_checks_in_by_text(
+    built: dict[str, object],
+) -> None:
+    from schoolwindow.support.studygroups.models import CheckIn, CheckInText, StudyGroupMember
+
+    missed = [
+        reason
+        for reasons in Flag.objects.exclude(status="resolved").values_list("reasons", flat=True)
+        for reason in reasons
+        if reason["rule"] == "studygroup_missed"
+    ]
+    assert any(r["text"] == "Missed 5 of the last 5 study-group check-ins" for r in missed)
+    texter = StudyGroupMember.objects.exclude(text_to="").get()
+    assert Pupil.objects.get(pk=texter.pupil_id).mobile
+    assert CheckIn.objects.filter(pupil_id=texter.pupil_id, by_text=True).count() >= 3
+    assert CheckInText.objects.filter(member=texter).exists()
+
+
 # --- The last weeks' messaging (demo/parts/messaging) -----------------------------------
 
 MORNING = timezone.make_aware(dt.datetime.combine(DEMO_TODAY, dt.time(8)))

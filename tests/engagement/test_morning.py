@@ -43,8 +43,13 @@ def test_the_worker_clock_enqueues_the_morning_once() -> None:
     from zoneinfo import ZoneInfo
 
     seven = dt.datetime(2026, 11, 23, 7, 0, tzinfo=ZoneInfo("Europe/London"))
-    # The night's statistics job, missed while no worker ran, is caught up in the same tick.
-    assert sorted(scheduler_tick(seven, JOBS)) == ["database-analyze", "engagement-morning"]
+    # The night's statistics job, missed while no worker ran, is caught up in the same tick, and
+    # so is the study groups' 6 a.m. queueing of the day's check-in texts.
+    assert sorted(scheduler_tick(seven, JOBS)) == [
+        "database-analyze",
+        "engagement-morning",
+        "support-checkin-texts",
+    ]
     assert scheduler_tick(seven, JOBS) == []
 
 

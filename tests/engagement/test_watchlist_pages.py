@@ -459,10 +459,10 @@ def test_the_learned_score_is_never_shown_alone(world: World) -> None:
 
 
 def rules_form(**changes: str) -> dict[str, str]:
-    from schoolwindow.engagement.rules import RULES
+    from schoolwindow.engagement.rules import rules_all
 
     data = {"school": ""}
-    for rule in RULES:
+    for rule in rules_all():
         data[f"{rule.key}__enabled"] = "on"
         for param in rule.params:
             data[f"{rule.key}__{param.name}"] = str(param.default)

@@ -57,6 +57,12 @@ JOBS: tuple[Job, ...] = (
         at=dt.time(9, 0),
         task_path="schoolwindow.support.loans.jobs.loans_daily_task",
     ),
+    # Each school morning: the day's study-group check-in texts, queued for each group's time.
+    Job(
+        name="support-checkin-texts",
+        at=dt.time(6, 0),
+        task_path="schoolwindow.support.studygroups.texts.checkin_texts_task",
+    ),
     # Friday midday: the week's summaries for families, prepared for approval (never sent).
     Job(
         name="messaging-nudges-prepare",

@@ -45,10 +45,12 @@ from schoolwindow.engagement.models import (
 )
 from schoolwindow.engagement.rules import (
     FAMILY_LOOKBACK_DAYS,
+    SOURCES,
     MissingHomework,
     Reason,
     RuleConfig,
     RuleInput,
+    SignalContext,
     WaitingMessage,
     YearAttendance,
     excused,
@@ -317,6 +319,18 @@ def rule_input(
     data.homework = {pid: value for pid, value in data.homework.items() if pid in on_roll}
     data.messages = {pid: value for pid, value in data.messages.items() if pid in on_roll}
     data.risk = {pid: value for pid, value in data.risk.items() if pid in on_roll}
+    for key, source in SOURCES.items():
+        if key in config and config[key].enabled:
+            found = source.load(
+                SignalContext(
+                    school_id=school_id,
+                    on_date=on_date,
+                    school_days=before,
+                    pupil_ids=pupil_ids,
+                    params=config[key].params,
+                )
+            )
+            data.extra[key] = {pid: value for pid, value in found.items() if pid in on_roll}
     return data, before
 
 

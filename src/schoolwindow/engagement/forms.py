@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from schoolwindow.engagement.models import FlagOutcome
-from schoolwindow.engagement.rules import RULES
+from schoolwindow.engagement.rules import rules_all
 
 
 class AssignForm(forms.Form):
@@ -48,7 +48,7 @@ class RuleSettingsForm(forms.Form):
     def __init__(self, *args: Any, initial_config: dict[str, Any] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         initial_config = initial_config or {}
-        for rule in RULES:
+        for rule in rules_all():
             config = initial_config.get(rule.key)
             self.fields[field_name(rule.key, "enabled")] = forms.BooleanField(
                 required=False,
@@ -70,5 +70,5 @@ class RuleSettingsForm(forms.Form):
                 bool(data.get(field_name(rule.key, "enabled"))),
                 {param.name: data[field_name(rule.key, param.name)] for param in rule.params},
             )
-            for rule in RULES
+            for rule in rules_all()
         }

@@ -18,6 +18,12 @@ Defaults and where they come from:
 - drop: the last 2 school weeks against the 6 before them (the pupil's own baseline).
 - family: 2 messages to home unread or unanswered for 3 days or more.
 - risk: the learned score (risk.py) at 60 % or more, when the school has a trained model.
+
+Apps above engagement add rules of their own without engagement knowing them: each registers a
+`SignalSource` (`register_signal_source`) — a rule definition (settable like the rules here),
+its severities, its words, and a loader that reads the whole school in a fixed number of
+queries and says which pupils it has something to say about. Study groups register "missed
+check-ins" this way.
 """
 
 from __future__ import annotations
@@ -164,7 +170,7 @@ RULES: tuple[RuleDef, ...] = (
         (Param("threshold_pct", gettext_lazy("Flag from"), 60, 5, 99, "%"),),
     ),
 )
-RULES_BY_KEY = {rule.key: rule for rule in RULES}
+RULES_BY_KEY: dict[str, RuleDef] = {rule.key: rule for rule in RULES}
 SCHOOL_WEEK = 5  # school days
 FAMILY_LOOKBACK_DAYS = 28
 # Severity weights for ranking when there is no learned score: (level 1, level 2).
@@ -180,6 +186,53 @@ SEVERITY = {
 
 
 @dataclass(frozen=True)
+class SignalContext:
+    """What a signal source is given: one school on one morning, all its pupils at once."""
+
+    school_id: int
+    on_date: dt.date
+    school_days: Sequence[dt.date]  # the school's school days before on_date, oldest first
+    pupil_ids: Sequence[int]  # on roll
+    params: Mapping[str, int]  # the source's settings for this school
+
+
+# pupil → (level, args): what a source found; each becomes a Reason with the source's key.
+Signals = dict[int, tuple[int, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class SignalSource:
+    """An early-warning rule that an app above engagement provides."""
+
+    rule: RuleDef
+    severity: tuple[int, int]  # (level 1, level 2), as SEVERITY
+    load: Callable[[SignalContext], Signals]  # a fixed number of queries for the whole school
+    text: Callable[[Mapping[str, Any]], str]  # the reason's words, in the active language
+    evidence: Callable[[Mapping[str, Any]], list[str]] | None = None
+
+
+SOURCES: dict[str, SignalSource] = {}
+
+
+def register_signal_source(source: SignalSource) -> None:
+    """Add a source (from the app's AppConfig.ready()): it is run with the rules each morning,
+    shown on the rule settings page, and its reasons are worded from their data for each
+    reader like every other reason."""
+    key = source.rule.key
+    if key in SEVERITY and key not in SOURCES:
+        raise ValueError(f"{key} is already a rule")
+    SOURCES[key] = source
+    SEVERITY[key] = source.severity
+    TEXT[key] = source.text
+    RULES_BY_KEY[key] = source.rule
+
+
+def rules_all() -> tuple[RuleDef, ...]:
+    """The built-in rules, then those the apps above registered."""
+    return RULES + tuple(source.rule for source in SOURCES.values())
+
+
+@dataclass(frozen=True)
 class RuleConfig:
     enabled: bool
     params: dict[str, int]
@@ -191,7 +244,7 @@ def rule_config(
     """Every rule's effective settings: the school's own values over the defaults."""
     stored = stored or {}
     config: dict[str, RuleConfig] = {}
-    for rule in RULES:
+    for rule in rules_all():
         enabled, params = stored.get(rule.key, (True, {}))
         values = rule.defaults
         for param in rule.params:
@@ -247,6 +300,8 @@ class RuleInput:
     homework: dict[int, list[MissingHomework]] = field(default_factory=dict)  # in the window
     messages: dict[int, list[WaitingMessage]] = field(default_factory=dict)
     risk: dict[int, tuple[float, list[str]]] = field(default_factory=dict)
+    # What each registered signal source found, by its key.
+    extra: dict[str, Signals] = field(default_factory=dict)
 
 
 def window_school_days(config: Mapping[str, RuleConfig]) -> int:
@@ -577,6 +632,10 @@ def reason_evidence(reason: Mapping[str, Any]) -> list[str]:
             )
     elif key == "risk":
         lines.extend(a.get("reasons", []))
+    else:
+        source = SOURCES.get(reason["rule"])
+        if source is not None and source.evidence is not None:
+            lines.extend(source.evidence(a))
     return lines
 
 
@@ -803,6 +862,10 @@ def rules_run(data: RuleInput, config: Mapping[str, RuleConfig]) -> Results:
         rule_family(data, config["family"].params, out)
     if on("risk"):
         rule_risk(data, config["risk"].params, out)
+    for key in SOURCES:
+        if key in config and on(key):
+            for pupil_id, (level, args) in sorted(data.extra.get(key, {}).items()):
+                out.setdefault(pupil_id, []).append(make_reason(key, level, args))
     return out
 
 

@@ -59,7 +59,6 @@ from schoolwindow.engagement.models import (
     RuleSetting,
 )
 from schoolwindow.engagement.rules import (
-    RULES,
     RuleConfig,
     RuleDef,
     excused,
@@ -68,6 +67,7 @@ from schoolwindow.engagement.rules import (
     reason_text,
     risk_label,
     rule_config,
+    rules_all,
 )
 from schoolwindow.people.models import (
     AdvocateAssignment,
@@ -839,7 +839,7 @@ def rule_settings_get(*, actor: Actor, school_id: int) -> list[RuleSettingView]:
     config = rule_config(stored)
     return [
         RuleSettingView(rule=rule, config=config[rule.key], customised=rule.key in stored)
-        for rule in RULES
+        for rule in rules_all()
     ]
 
 

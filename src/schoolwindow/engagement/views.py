@@ -32,7 +32,7 @@ from schoolwindow.core.rendercache import NEXT_MARK, RenderCache, fill_next
 from schoolwindow.core.requests import actor_of, is_htmx, safe_next, wants_fragment
 from schoolwindow.engagement import forms, selectors, services
 from schoolwindow.engagement.models import Flag, FlagOutcome
-from schoolwindow.engagement.rules import RULES
+from schoolwindow.engagement.rules import rules_all
 from schoolwindow.people.selectors import FLAG_LABELS
 
 
@@ -323,6 +323,6 @@ def rule_settings(request: HttpRequest) -> HttpResponse:
         "school": school,
         "schools": schools,
         "sections": sections,
-        "rule_count": len(RULES),
+        "rule_count": len(rules_all()),
     }
     return render(request, "engagement/rule_settings.html", context)

@@ -8,6 +8,12 @@ that does the work, with the same checks as the pages: the acting `Actor` must b
 guardian under a contact restriction is refused (`ContactRestricted`, audited), a body that is
 empty or too long is a `ValueError`, and anything else out of reach is `PermissionDenied`.
 
+Texts to a pupil's phone (a study group's daily check-in) are queued with `pupil_text_queue`
+— through the outbox, once per key — and answers to them come back through a handler an app
+registers with `register_inbound_sms_handler(name, handler)`: it is given each incoming text
+(sender in E.164, text, time received) before the family routing and returns an `SmsClaim`
+when the text was for it. `phone_normalise` writes a number the way the handlers see it.
+
 `is_rtl(language)` and `base_language(language)` let a page written for a family set its
 text's direction the way messaging does (Arabic and Urdu right to left).
 
@@ -28,8 +34,15 @@ from django.db.models import Max
 from schoolwindow.core.permissions import Actor
 from schoolwindow.messaging.conversations import services as conversation_services
 from schoolwindow.messaging.delivery import selectors as delivery_selectors
+from schoolwindow.messaging.delivery.channels.sms import phone_normalise
+from schoolwindow.messaging.delivery.inbound import (
+    SmsClaim,
+    SmsHandler,
+    register_inbound_sms_handler,
+)
 from schoolwindow.messaging.delivery.selectors import ReadCounts
 from schoolwindow.messaging.delivery.services import ContactRestricted, guardian_ids_for_pupil
+from schoolwindow.messaging.delivery.texts import pupil_text_queue
 from schoolwindow.messaging.models import (
     ContactKind,
     ContactLog,
@@ -45,6 +58,8 @@ __all__ = [
     "ContactOutcome",
     "ContactRestricted",
     "ReadCounts",
+    "SmsClaim",
+    "SmsHandler",
     "base_language",
     "contact_record",
     "conversation_start",
@@ -52,6 +67,9 @@ __all__ = [
     "family_message_queue",
     "family_read_counts",
     "is_rtl",
+    "phone_normalise",
+    "pupil_text_queue",
+    "register_inbound_sms_handler",
 ]
 
 

@@ -21,6 +21,9 @@ class ConversationKind(models.TextChoices):
     BROADCAST = "broadcast", _("Announcement")
     POSITIVE = "positive", _("Positive note")
     NUDGE = "nudge", _("Weekly summary")
+    # Texts to pupils' phones (a study group's daily check-in): no family and no staff member
+    # takes part, and no inbox lists them.
+    PUPIL_TEXTS = "pupil_texts", _("Texts to pupils")
 
 
 class Conversation(models.Model):
@@ -176,6 +179,11 @@ class Delivery(models.Model):
     # The child this copy is about, for the early-warning signal (None for staff copies).
     pupil = models.ForeignKey(
         "people.Pupil", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # A text to a pupil (delivery/texts.py) sent to this guardian's phone: cancelled unsent if
+    # the guardian comes under a contact restriction about the pupil before it goes.
+    phone_of = models.ForeignKey(
+        "people.Guardian", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     channel = models.CharField(max_length=8, choices=Channel.choices)
     address = models.CharField(max_length=254, blank=True)  # email address or phone number
@@ -446,6 +454,8 @@ class InboundOutcome(models.TextChoices):
     STATUS = "status", _("Delivery report")
     UNMATCHED = "unmatched", _("Could not be matched")
     REFUSED = "refused", _("Refused")
+    # Claimed by a handler another app registered (`messaging.api.register_inbound_sms_handler`).
+    HANDLED = "handled", _("Answered a text from School Window")
 
 
 class Inbound(models.Model):

@@ -91,7 +91,8 @@ def staff_scope(actor: Actor) -> Q:
     general = actor.schools_where(MESSAGE_ANY_FAMILY)
     if general:
         scope |= Q(school_id__in=general, pupil__isnull=True)
-    return Q(school_id__in=schools) & scope
+    # Texts to pupils' phones have no participants and are no one's conversation.
+    return Q(school_id__in=schools) & scope & ~Q(kind=ConversationKind.PUPIL_TEXTS)
 
 
 class BroadcastPolicy(Policy[Broadcast]):

@@ -79,6 +79,9 @@ class Pupil(models.Model):
     )
     status = models.CharField(max_length=8, choices=PupilStatus.choices, default=PupilStatus.ACTIVE)
     email = models.EmailField(blank=True)
+    # The pupil's own mobile, recorded by staff for texts to the pupil (a study group's daily
+    # check-in); never written to by the roster imports.
+    mobile = models.CharField(_("pupil's own mobile"), max_length=32, blank=True)
     source_id = models.CharField(max_length=128, blank=True, default="")
     source_hash = models.CharField(max_length=32, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)

@@ -20,6 +20,8 @@ import datetime as dt
 import hashlib
 import html
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
@@ -361,10 +363,45 @@ def guardians_by_phone(number: str) -> list[Guardian]:
     return [g for g in candidates if phone_normalise(g.phone) == wanted]
 
 
+@dataclass(frozen=True)
+class SmsClaim:
+    """What a handler says when a text was for it: the school, and a word for the log."""
+
+    school_id: int
+    detail: str
+
+
+# sender (E.164), text, received at → a claim, or None to let the text go on.
+SmsHandler = Callable[[str, str, dt.datetime], "SmsClaim | None"]
+SMS_HANDLERS: dict[str, SmsHandler] = {}
+
+
+def register_inbound_sms_handler(name: str, handler: SmsHandler) -> None:
+    """Let an app above messaging take incoming texts first (a study group's "reply 1, 2 or
+    3"). Handlers are tried in the order registered, inside the transaction that stores the
+    text, so a text posted twice is acted on once; the first that claims it ends the routing.
+    A handler that does not claim a text leaves it to the family's conversation."""
+    SMS_HANDLERS[name] = handler
+
+
+def sms_handlers_try(inbound: Inbound, sender: str, text: str) -> bool:
+    for name, handler in SMS_HANDLERS.items():
+        claim = handler(sender, text, inbound.received_at)
+        if claim is not None:
+            inbound.school_id = claim.school_id
+            inbound.outcome = InboundOutcome.HANDLED
+            inbound.detail = f"{name}: {claim.detail}"
+            return True
+    return False
+
+
 def sms_receive(*, provider: str, sms: InboundSms, raw: str) -> Inbound:
-    """An incoming text: into the sender's most recent conversation with the school."""
+    """An incoming text: to the first registered handler that claims it, or else into the
+    sender's most recent conversation with the school."""
 
     def act(inbound: Inbound) -> None:
+        if sms_handlers_try(inbound, phone_normalise(sms.sender), sms.body.strip()):
+            return
         guardians = guardians_by_phone(sms.sender)
         if not guardians:
             inbound.detail = "no guardian has this number"

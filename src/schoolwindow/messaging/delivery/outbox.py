@@ -303,14 +303,19 @@ class Batch:
 
 
 def restricted_cancel(deliveries: list[Delivery], batch: Batch) -> list[Delivery]:
-    """Cancel copies to guardians now under a contact restriction; return the rest."""
-    family = [d for d in deliveries if d.guardian_id is not None]
+    """Cancel copies to guardians now under a contact restriction — and texts to a pupil on
+    such a guardian's phone; return the rest."""
+
+    def guardian_of(delivery: Delivery) -> int | None:
+        return delivery.guardian_id or delivery.phone_of_id
+
+    family = [d for d in deliveries if guardian_of(d) is not None]
     if not family:
         return deliveries
     restricted = set(
         restricted_links(
             school_id__in={d.school_id for d in family},
-            guardian_id__in={d.guardian_id for d in family},
+            guardian_id__in={guardian_of(d) for d in family},
         ).values_list("school_id", "guardian_id", "pupil_id")
     )
     if not restricted:
@@ -318,13 +323,14 @@ def restricted_cancel(deliveries: list[Delivery], batch: Batch) -> list[Delivery
     by_guardian = {(school, guardian) for school, guardian, _pupil in restricted}
     keep = []
     for delivery in deliveries:
-        if delivery.guardian_id is None:
+        guardian_id = guardian_of(delivery)
+        if guardian_id is None:
             keep.append(delivery)
             continue
         if delivery.pupil_id is None:
-            blocked = (delivery.school_id, delivery.guardian_id) in by_guardian
+            blocked = (delivery.school_id, guardian_id) in by_guardian
         else:
-            blocked = (delivery.school_id, delivery.guardian_id, delivery.pupil_id) in restricted
+            blocked = (delivery.school_id, guardian_id, delivery.pupil_id) in restricted
         if not blocked:
             keep.append(delivery)
             continue
@@ -338,7 +344,7 @@ def restricted_cancel(deliveries: list[Delivery], batch: Batch) -> list[Delivery
                 action="messaging.contact_refused",
                 school_id=delivery.school_id,
                 detail={
-                    "guardian_id": delivery.guardian_id,
+                    "guardian_id": guardian_id,
                     "pupil_id": delivery.pupil_id,
                     "what": "queued copy",
                     "delivery_id": delivery.pk,
@@ -353,6 +359,9 @@ def sms_text(delivery: Delivery) -> str:
     body = delivery.body.strip()
     if len(body) > SMS_BODY_LIMIT:
         body = body[: SMS_BODY_LIMIT - 1].rstrip() + "…"
+    if delivery.guardian_id is None and delivery.staff_id is None:
+        # A text to a pupil's phone (delivery/texts.py) is answered by text: no read link.
+        return body
     return f"{body}\n{read_link(delivery.reply_token)}"
 
 

@@ -40,6 +40,32 @@ KINDS = [
         sentence=lambda e, n, who: _("%(who)s checked in to their study group") % {"who": who},
         refers_to=pupil_refs,
     ),
+    EventKind(
+        action="studygroup.checkin_text",
+        label=gettext_lazy("Checked in to a study group by text"),
+        sentence=lambda e, n, who: (
+            _("%(pupil)s checked in to their study group by text") % {"pupil": pupil(e, n)}
+        ),
+        refers_to=pupil_refs,
+    ),
+    EventKind(
+        action="studygroup.member_text",
+        label=gettext_lazy("Chose how a pupil checks in"),
+        sentence=lambda e, n, who: (
+            _("%(who)s chose how %(pupil)s checks in to the study group %(name)s")
+            % {"who": who, "pupil": pupil(e, n), "name": e.object_label}
+        ),
+        refers_to=pupil_refs,
+    ),
+    EventKind(
+        action="studygroup.pupil_mobile",
+        label=gettext_lazy("Recorded a pupil's own mobile"),
+        sentence=lambda e, n, who: (
+            _("%(who)s recorded the mobile number of %(pupil)s")
+            % {"who": who, "pupil": pupil(e, n)}
+        ),
+        refers_to=pupil_refs,
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from schoolwindow.core.capabilities import LEAD_STUDY_GROUPS, SEE_HOME_PROFILES
 from schoolwindow.core.errors import NotFound
@@ -19,7 +20,13 @@ from schoolwindow.homelife.selectors import stale_before
 from schoolwindow.people.models import Pupil, PupilStatus
 from schoolwindow.people.selectors import pupils_visible
 from schoolwindow.schools.models import YearGroup
-from schoolwindow.support.studygroups.models import Answer, CheckIn, StudyGroup, StudyGroupMember
+from schoolwindow.support.studygroups.models import (
+    Answer,
+    CheckIn,
+    StudyGroup,
+    StudyGroupMember,
+    TextTo,
+)
 
 WEEK_DAYS = 7
 SUGGESTION_LIMIT = 30
@@ -67,11 +74,29 @@ def group_for_staff(*, actor: Actor, group_id: int, action: str = "view") -> Stu
     )
 
 
+def member_of(group: StudyGroup, pupil_id: int) -> StudyGroupMember:
+    """One member of a group the actor may already see, with the pupil; not found otherwise."""
+    member = (
+        StudyGroupMember.objects.filter(group=group, pupil_id=pupil_id)
+        .select_related("pupil")
+        .first()
+    )
+    if member is None:
+        raise NotFound
+    return member
+
+
 @dataclass
 class WeekRow:
     pupil: Pupil
     # (day, answer code, answer in words); empty when the pupil did not check in that day.
     cells: list[tuple[dt.date, str, str]] = field(default_factory=list)
+    # How the pupil checks in (TextTo), for the link to change it.
+    text_to: str = ""
+
+    @property
+    def text_label(self) -> str:
+        return str(dict(TextTo.choices).get(self.text_to, ""))
 
 
 @dataclass
@@ -89,9 +114,9 @@ def group_week(group: StudyGroup, today: dt.date) -> Week:
         .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pupil_id")
     )
     found = {
-        (c.pupil_id, c.day): c.answer
+        (c.pupil_id, c.day): (c.answer, c.by_text)
         for c in CheckIn.objects.filter(group=group, day__gte=days[0], day__lte=today).only(
-            "pupil_id", "day", "answer"
+            "pupil_id", "day", "answer", "by_text"
         )
     }
     labels = dict(Answer.choices)
@@ -99,9 +124,12 @@ def group_week(group: StudyGroup, today: dt.date) -> Week:
     for member in members:
         cells = []
         for day in days:
-            code = found.get((member.pupil_id, day), "")
-            cells.append((day, code, str(labels.get(code, "")) if code else ""))
-        rows.append(WeekRow(member.pupil, cells))
+            code, by_text = found.get((member.pupil_id, day), ("", False))
+            label = str(labels.get(code, "")) if code else ""
+            if by_text:
+                label = _("%(answer)s (by text)") % {"answer": label}
+            cells.append((day, code, label))
+        rows.append(WeekRow(member.pupil, cells, member.text_to))
     return Week(days=days, rows=rows)
 
 

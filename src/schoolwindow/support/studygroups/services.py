@@ -15,10 +15,18 @@ from schoolwindow.core.errors import Invalid, NotFound, Refused
 from schoolwindow.core.once import once_claim, once_done
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import policy_for
-from schoolwindow.people.models import PupilStatus
+from schoolwindow.messaging.api import phone_normalise
+from schoolwindow.people.contact import guardians_contactable
+from schoolwindow.people.models import Guardian, Pupil, PupilStatus
 from schoolwindow.people.selectors import pupils_visible
 from schoolwindow.schools.models import YearGroup
-from schoolwindow.support.studygroups.models import Answer, CheckIn, StudyGroup, StudyGroupMember
+from schoolwindow.support.studygroups.models import (
+    Answer,
+    CheckIn,
+    StudyGroup,
+    StudyGroupMember,
+    TextTo,
+)
 
 
 def group_url(group_id: int) -> str:
@@ -32,6 +40,7 @@ def study_group_create(
     name: str,
     subjects: str = "",
     year_group_id: int | None = None,
+    text_at: dt.time | None = None,
     once: uuid.UUID | None = None,
 ) -> StudyGroup:
     """Form a group led by the member of staff who forms it."""
@@ -52,6 +61,7 @@ def study_group_create(
             name=name[:80],
             subjects=subjects.strip()[:120],
             year_group_id=year_group_id,
+            text_at=text_at or dt.time(16, 0),
             lead_id=actor.staff_ids[school_id],
             created_by=actor.user,
         )
@@ -111,51 +121,161 @@ def checkin_record(
     if answer not in Answer.values:
         raise Invalid(_("Choose one of the three answers."), field="answer")
     with transaction.atomic():
+        member = member_lock(group_id=group_id, pupil_id=actor.pupil_id)
+        if member is None:
+            raise NotFound
+        claim = once_claim(once, actor=actor, repeated=_("You have already checked in today."))
+        checkin, changed = checkin_write(actor=actor, member=member, answer=answer, today=today)
+        once_done(claim, "/support/groups/today/")
+    return checkin, changed
+
+
+def checkin_by_text(
+    *, actor: Actor, group_id: int, pupil_id: int, answer: str, today: dt.date
+) -> tuple[CheckIn, bool] | None:
+    """A reply to the day's check-in text, exactly as the tap: the same row per pupil, group
+    and day, a later different answer changing it. None when the pupil has left the group
+    (or the group has ended) since the text went. `actor` is "system (inbound)"."""
+    if answer not in Answer.values:
+        raise Invalid(_("Choose one of the three answers."), field="answer")
+    with transaction.atomic():
+        member = member_lock(group_id=group_id, pupil_id=pupil_id)
+        if member is None:
+            return None
+        return checkin_write(actor=actor, member=member, answer=answer, today=today, by_text=True)
+
+
+def member_lock(*, group_id: int, pupil_id: int) -> StudyGroupMember | None:
+    return (
+        StudyGroupMember.objects.select_for_update()
+        .select_related("group")
+        .filter(group_id=group_id, pupil_id=pupil_id, group__active=True)
+        .first()
+    )
+
+
+def checkin_write(
+    *, actor: Actor, member: StudyGroupMember, answer: str, today: dt.date, by_text: bool = False
+) -> tuple[CheckIn, bool]:
+    """Today's row for a locked member: written, changed, or left as it is."""
+    group_id, pupil_id = member.group_id, member.pupil_id
+    # The member row is locked, so two answers from this pupil queue here; the unique key
+    # still settles it if a row came some other way.
+    existing = (
+        CheckIn.objects.select_for_update()
+        .filter(group_id=group_id, pupil_id=pupil_id, day=today)
+        .first()
+    )
+    changed = True
+    if existing is None:
+        try:
+            with transaction.atomic():
+                checkin = CheckIn.objects.create(
+                    school_id=member.school_id,
+                    group_id=group_id,
+                    pupil_id=pupil_id,
+                    day=today,
+                    answer=answer,
+                    by_text=by_text,
+                )
+        except IntegrityError:
+            checkin = CheckIn.objects.get(group_id=group_id, pupil_id=pupil_id, day=today)
+            changed = checkin.answer != answer
+            if changed:
+                checkin.answer, checkin.by_text = answer, by_text
+                checkin.save(update_fields=["answer", "by_text", "updated_at"])
+    elif existing.answer == answer:
+        checkin, changed = existing, False
+    else:
+        existing.answer, existing.by_text = answer, by_text
+        existing.save(update_fields=["answer", "by_text", "updated_at"])
+        checkin = existing
+    if changed:
+        audit_record(
+            actor=actor,
+            action="studygroup.checkin_text" if by_text else "studygroup.checkin",
+            target=checkin,
+            detail={"pupil_id": pupil_id, "answer": answer},
+        )
+    return checkin, changed
+
+
+def member_text_set(
+    *,
+    actor: Actor,
+    group_id: int,
+    pupil_id: int,
+    text_to: str,
+    guardian_id: int | None = None,
+    mobile: str = "",
+) -> StudyGroupMember:
+    """How a member checks in: in the app, or by a daily text to the pupil's own mobile
+    (recorded here) or to a parent's or carer's phone who may be contacted about them."""
+    if text_to not in TextTo.values:
+        raise Invalid(_("Choose how the pupil checks in."), field="text_to")
+    with transaction.atomic():
+        group = policy_for(StudyGroup).get(
+            actor,
+            pk=group_id,
+            action="change",
+            queryset=StudyGroup.objects.select_for_update(),
+        )
         member = (
             StudyGroupMember.objects.select_for_update()
-            .select_related("group")
-            .filter(group_id=group_id, pupil_id=actor.pupil_id, group__active=True)
+            .select_related("pupil")
+            .filter(group=group, pupil_id=pupil_id)
             .first()
         )
         if member is None:
             raise NotFound
-        claim = once_claim(once, actor=actor, repeated=_("You have already checked in today."))
-        # The member row is locked, so two taps from this pupil queue here; the unique key
-        # still settles it if a row came some other way.
-        existing = (
-            CheckIn.objects.select_for_update()
-            .filter(group_id=group_id, pupil_id=actor.pupil_id, day=today)
-            .first()
-        )
-        changed = True
-        if existing is None:
-            try:
-                with transaction.atomic():
-                    checkin = CheckIn.objects.create(
-                        school_id=member.school_id,
-                        group_id=group_id,
-                        pupil_id=actor.pupil_id,
-                        day=today,
-                        answer=answer,
-                    )
-            except IntegrityError:
-                checkin = CheckIn.objects.get(group_id=group_id, pupil_id=actor.pupil_id, day=today)
-                changed = checkin.answer != answer
-                if changed:
-                    checkin.answer = answer
-                    checkin.save(update_fields=["answer", "updated_at"])
-        elif existing.answer == answer:
-            checkin, changed = existing, False
-        else:
-            existing.answer = answer
-            existing.save(update_fields=["answer", "updated_at"])
-            checkin = existing
-        if changed:
+        pupil = member.pupil
+        mobile = mobile.strip()
+        if mobile and not phone_valid(mobile):
+            raise Invalid(
+                _("Enter a mobile number like 07700 900123 or +44 7700 900123."), field="mobile"
+            )
+        if text_to == TextTo.PUPIL and not (mobile or pupil.mobile):
+            raise Invalid(_("Enter the pupil's own mobile number."), field="mobile")
+        chosen: int | None = None
+        if text_to == TextTo.GUARDIAN:
+            phones = text_guardians(school_id=group.school_id, pupil_id=pupil_id)
+            if guardian_id not in phones:
+                raise Invalid(
+                    _("Choose a parent or carer who may be contacted and has a phone number."),
+                    field="guardian",
+                )
+            chosen = guardian_id
+        if mobile and phone_normalise(mobile) != phone_normalise(pupil.mobile):
+            Pupil.objects.filter(pk=pupil.pk).update(mobile=mobile[:32])
             audit_record(
                 actor=actor,
-                action="studygroup.checkin",
-                target=checkin,
-                detail={"pupil_id": actor.pupil_id, "answer": answer},
+                action="studygroup.pupil_mobile",
+                target=pupil,
+                detail={"pupil_id": pupil.pk},
             )
-        once_done(claim, "/support/groups/today/")
-    return checkin, changed
+        member.text_to, member.text_guardian_id = text_to, chosen
+        member.save(update_fields=["text_to", "text_guardian"])
+        audit_record(
+            actor=actor,
+            action="studygroup.member_text",
+            target=group,
+            detail={"pupil_id": pupil_id, "text_to": text_to or "app", "guardian_id": chosen},
+        )
+    return member
+
+
+def phone_valid(number: str) -> bool:
+    """A number a text can go to: + and 10 to 15 digits once written the E.164 way."""
+    written = phone_normalise(number)
+    return written.startswith("+") and 10 <= len(written) - 1 <= 15 and written[1:].isdigit()
+
+
+def text_guardians(*, school_id: int, pupil_id: int) -> dict[int, Guardian]:
+    """The pupil's parents and carers whose phone may carry a check-in text: those who may be
+    contacted about the pupil (people/contact.py) and have a number; one query."""
+    links = (
+        guardians_contactable(school_id=school_id, pupil_id=pupil_id)
+        .exclude(guardian__phone="")
+        .select_related("guardian")
+    )
+    return {link.guardian_id: link.guardian for link in links}

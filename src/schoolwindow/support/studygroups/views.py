@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
@@ -18,7 +20,7 @@ from schoolwindow.core.errors import Invalid, attempt_form
 from schoolwindow.core.once import AlreadyDone, already_done, form_token, form_token_for
 from schoolwindow.core.requests import actor_of
 from schoolwindow.support.studygroups import selectors, services
-from schoolwindow.support.studygroups.models import Answer
+from schoolwindow.support.studygroups.models import Answer, TextTo
 
 
 class GroupForm(forms.Form):
@@ -32,6 +34,32 @@ class GroupForm(forms.Form):
         required=False,
         empty_value=None,
         widget=forms.Select(attrs={"aria-describedby": "year-help"}),
+    )
+    text_at = forms.TimeField(
+        label=gettext_lazy("Time of the daily check-in text"),
+        help_text=gettext_lazy(
+            "Pupils who check in by text get one text at this time on each school day."
+        ),
+        initial=dt.time(16, 0),
+        required=False,
+        widget=forms.TimeInput(
+            format="%H:%M", attrs={"type": "time", "aria-describedby": "id_text_at_helptext"}
+        ),
+    )
+
+
+class MemberTextForm(forms.Form):
+    how = forms.ChoiceField(
+        label=gettext_lazy("How does the pupil check in?"), widget=forms.RadioSelect
+    )
+    mobile = forms.CharField(
+        label=gettext_lazy("The pupil's own mobile number"),
+        help_text=gettext_lazy("Needed only for texts to the pupil's own mobile."),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "off", "aria-describedby": "id_mobile_helptext"}
+        ),
     )
 
 
@@ -77,6 +105,7 @@ def new(request: HttpRequest) -> HttpResponse:
                     name=data["name"],
                     subjects=data["subjects"],
                     year_group_id=data["year_group"],
+                    text_at=data["text_at"],
                     once=form_token(request.POST),
                 )
             except AlreadyDone as repeat:
@@ -121,6 +150,66 @@ def member_add(request: HttpRequest, group_id: int) -> HttpResponse:
         return already_done(request, repeat, fallback=back)
     flash.success(request, _("%(name)s is in the group.") % {"name": member.pupil.display_name})
     return redirect(back)
+
+
+@staff_only
+def member_text(request: HttpRequest, group_id: int, pupil_id: int) -> HttpResponse:
+    """How one member checks in: in the app, or by a daily text to a phone."""
+    actor = actor_of(request)
+    found = selectors.group_for_staff(actor=actor, group_id=group_id, action="change")
+    member = selectors.member_of(found, pupil_id)
+    guardians = services.text_guardians(school_id=found.school_id, pupil_id=pupil_id)
+    choices: list[tuple[str, str]] = [
+        (TextTo.APP.value, str(TextTo.APP.label)),
+        (TextTo.PUPIL.value, str(TextTo.PUPIL.label)),
+    ]
+    choices += [
+        (
+            f"guardian:{gid}",
+            _("By text to %(name)s's phone") % {"name": guardian.display_name},
+        )
+        for gid, guardian in guardians.items()
+    ]
+    current = member.text_to
+    if current == TextTo.GUARDIAN and member.text_guardian_id in guardians:
+        current = f"guardian:{member.text_guardian_id}"
+    elif current == TextTo.GUARDIAN:
+        current = TextTo.APP
+    form = MemberTextForm(
+        request.POST if request.method == "POST" else None,
+        initial={"how": current, "mobile": member.pupil.mobile},
+    )
+    how = form.fields["how"]
+    assert isinstance(how, forms.ChoiceField)
+    how.choices = choices
+    how.required = False
+    back = reverse("studygroups:group", kwargs={"group_id": found.pk})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            chosen = form.cleaned_data["how"] or ""
+            text_to, guardian_id = chosen, None
+            if chosen.startswith("guardian:"):
+                text_to, guardian_id = TextTo.GUARDIAN.value, int(chosen.split(":", 1)[1])
+            saved, status = attempt_form(
+                form,
+                services.member_text_set,
+                actor=actor,
+                group_id=found.pk,
+                pupil_id=pupil_id,
+                text_to=text_to,
+                guardian_id=guardian_id,
+                mobile=form.cleaned_data["mobile"],
+            )
+            if saved is not None:
+                flash.success(
+                    request,
+                    _("Saved how %(name)s checks in.") % {"name": member.pupil.display_name},
+                )
+                return redirect(back)
+    context = {"group": found, "member": member, "form": form, "back": back}
+    return render(request, "support/studygroups/member_text.html", context, status=status)
 
 
 @pupil_only

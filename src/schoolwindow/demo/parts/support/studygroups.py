@@ -5,6 +5,12 @@ classmates whose home-learning profile says they have no quiet place or no adult
 family liaison officer leads a quiet study room in another year. Most days most pupils are "on
 it", a few need help or can't; the demo pupil has not checked in today (so the tap is theirs to
 make) and one classmate already asked for help, so the teacher's home shows it.
+
+One classmate has not checked in on any of the last five school days, so the watchlist shows
+"Missed 5 of the last 5 study-group check-ins" for them (the flags are evaluated again for the
+demo's morning once the groups exist). Another has no data on their phone and checks in by
+text: their own mobile is recorded, the group texts at 4 p.m., and most of their fortnight's
+answers came back by text.
 """
 
 from __future__ import annotations
@@ -12,18 +18,23 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from schoolwindow.demo.context import DemoContext
 from schoolwindow.demo.logins import LOGIN_USERNAMES
 from schoolwindow.demo.parts import DemoPart
 from schoolwindow.homelife.models import ProfileAnswer
 from schoolwindow.people.models import Pupil, PupilStatus, Staff
+from schoolwindow.schools.calendar import school_days
 from schoolwindow.support.models import CheckIn, StudyGroup, StudyGroupMember
+from schoolwindow.support.studygroups.models import CheckInText, TextTo
 
 ANSWERS = ("on_it", "need_help", "cant_today")
 WEIGHTS = (70, 15, 15)
 DAYS = 14
+QUIET_DAYS = 5  # the silent classmate's last school days without a check-in
+TEXT_NUMBER = "+447700900555"  # Ofcom's drama range: never a real phone
 
 
 def lead_of(school_id: int, username: str, role: str) -> Staff | None:
@@ -106,6 +117,16 @@ def studygroups_demo_build(ctx: DemoContext) -> None:
         for pid in ids
     ]
     StudyGroupMember.objects.bulk_create(members)
+    StudyGroupMember.objects.filter(group__in=[club, room]).update(added_at=formed)
+    silent = club_ids[2] if len(club_ids) > 2 else None
+    texter = club_ids[3] if len(club_ids) > 3 else None
+    before = school_days(school_id=school.pk, start=start, end=today - dt.timedelta(days=1))
+    quiet_days = set(before[-QUIET_DAYS:])
+    if texter is not None:
+        Pupil.objects.filter(pk=texter).update(mobile=TEXT_NUMBER)
+        StudyGroupMember.objects.filter(group=club, pupil_id=texter).update(text_to=TextTo.PUPIL)
+    member_ids = dict(StudyGroupMember.objects.filter(group=club).values_list("pupil_id", "pk"))
+    texts = []
     checkins = []
     for back in range(DAYS, -1, -1):
         day = today - dt.timedelta(days=back)
@@ -128,15 +149,103 @@ def studygroups_demo_build(ctx: DemoContext) -> None:
                             )
                         )
                         continue
-                if rng.random() < 0.15:
-                    continue  # a missed day
+                if group is club and pid == silent and (back == 0 or day in quiet_days):
+                    continue  # gone silent: the watchlist's reason
+                if group is club and pid == texter and back > 0:
+                    texts.append(
+                        CheckInText(
+                            school=school,
+                            member_id=member_ids[pid],
+                            group=club,
+                            pupil_id=pid,
+                            day=day,
+                            address=TEXT_NUMBER,
+                        )
+                    )
+                is_demo_pupil = demo_pupil is not None and pid == demo_pupil.pk
+                # A missed day now and then (never the demo pupil's: "mostly fine").
+                if rng.random() < 0.15 and not is_demo_pupil:
+                    continue
                 answer = rng.choices(ANSWERS, weights=WEIGHTS)[0]
                 checkins.append(
-                    CheckIn(school=school, group=group, pupil_id=pid, day=day, answer=answer)
+                    CheckIn(
+                        school=school,
+                        group=group,
+                        pupil_id=pid,
+                        day=day,
+                        answer=answer,
+                        by_text=group is club and pid == texter,
+                    )
                 )
     CheckIn.objects.bulk_create(checkins)
+    CheckInText.objects.bulk_create(texts)
+    flags_refresh(ctx, school.pk)
     ctx.counts["study groups"] = 2
     ctx.counts["study group check-ins"] = len(checkins)
+    ctx.counts["study group check-ins by text"] = sum(1 for c in checkins if c.by_text)
+
+
+def flags_refresh(ctx: DemoContext, school_id: int) -> None:
+    """What the morning's evaluation would have found had the groups been there: the missed
+    check-ins reason, added to those pupils' flags (or a new flag). Only this source is run, so
+    the rest of the demo's watchlist story — evaluated before the later parts wrote their
+    messages — stays as it was."""
+    # Imported here so the demo still builds where engagement.flags is not there.
+    try:
+        from schoolwindow.engagement.models import Flag, FlagEvent, FlagEventKind, FlagStatus
+        from schoolwindow.engagement.rules import SignalContext, make_reason, severity_of
+    except ImportError:
+        return
+    from schoolwindow.support.studygroups.signal import KEY, RULE, SOURCE
+
+    today = ctx.today
+    on_roll = list(
+        Pupil.objects.filter(school_id=school_id, status=PupilStatus.ACTIVE).values_list(
+            "pk", flat=True
+        )
+    )
+    before = school_days(
+        school_id=school_id,
+        start=today - dt.timedelta(days=60),
+        end=today - dt.timedelta(days=1),
+    )
+    context = SignalContext(
+        school_id=school_id,
+        on_date=today,
+        school_days=before,
+        pupil_ids=on_roll,
+        params=RULE.defaults,
+    )
+    live = {
+        flag.pupil_id: flag
+        for flag in Flag.objects.filter(
+            school_id=school_id, status__in=[FlagStatus.OPEN, FlagStatus.SNOOZED]
+        )
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        for pupil_id, (level, args) in sorted(SOURCE.load(context).items()):
+            reason = make_reason(KEY, level, args)
+            flag = live.get(pupil_id)
+            if flag is not None:
+                flag.reasons = [*[r for r in flag.reasons if r["rule"] != KEY], reason]
+                flag.severity = severity_of(flag.reasons)
+                flag.save(update_fields=["reasons", "severity"])
+                continue
+            flag = Flag.objects.create(
+                school_id=school_id,
+                pupil_id=pupil_id,
+                status=FlagStatus.OPEN,
+                opened_on=today,
+                last_evaluated_on=today,
+                reasons=[reason],
+                severity=reason["severity"],
+            )
+            FlagEvent.objects.create(
+                school_id=school_id,
+                flag=flag,
+                kind=FlagEventKind.OPENED,
+                detail={"on": today.isoformat(), "reasons": [reason["text"]]},
+            )
 
 
 PART = DemoPart(name="support.studygroups", build=studygroups_demo_build, history=True)
