@@ -278,3 +278,49 @@ def test_the_pupils_page_in_fixed_queries(world: World) -> None:
         page = client.get("/support/groups/today/")
     assert page.content.count(b": On it") == 5
     assert len(many) == len(few)
+
+
+def test_the_leads_week_is_school_days_and_any_day_someone_checked_in(world: World) -> None:
+    from schoolwindow.schools.models import AcademicYear, Closure, Term
+
+    group = form_group(world)
+    member = group.members.get()
+    sunday = dt.date(2026, 12, 6)
+    # No calendar yet: the weekdays of the last seven days.
+    week = selectors.group_week(group, sunday)
+    assert [day.isoformat() for day in week.days] == [
+        "2026-11-30",
+        "2026-12-01",
+        "2026-12-02",
+        "2026-12-03",
+        "2026-12-04",
+    ]
+    # A calendar with a closure: the last five school days; a Saturday check-in is shown too.
+    year = AcademicYear.objects.create(
+        school=world.oakfield, name="2026/27", start=dt.date(2026, 9, 1), end=dt.date(2027, 7, 20)
+    )
+    Term.objects.create(
+        school=world.oakfield,
+        academic_year=year,
+        name="Autumn",
+        start=dt.date(2026, 9, 3),
+        end=dt.date(2026, 12, 18),
+    )
+    Closure.objects.create(school=world.oakfield, date=dt.date(2026, 12, 2), kind="inset")
+    CheckIn.objects.create(
+        school=world.oakfield,
+        group=group,
+        pupil_id=member.pupil_id,
+        day=dt.date(2026, 12, 5),
+        answer="on_it",
+    )
+    week = selectors.group_week(group, sunday)
+    assert [day.isoformat() for day in week.days] == [
+        "2026-11-27",
+        "2026-11-30",
+        "2026-12-01",
+        "2026-12-03",
+        "2026-12-04",
+        "2026-12-05",
+    ]
+    assert week.rows[0].cells[-1][1] == "on_it"

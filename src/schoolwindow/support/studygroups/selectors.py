@@ -19,6 +19,7 @@ from schoolwindow.homelife.profile import chosen
 from schoolwindow.homelife.selectors import stale_before
 from schoolwindow.people.models import Pupil, PupilStatus
 from schoolwindow.people.selectors import pupils_visible
+from schoolwindow.schools.calendar import school_days
 from schoolwindow.schools.models import YearGroup
 from schoolwindow.support.studygroups.models import (
     Answer,
@@ -29,6 +30,7 @@ from schoolwindow.support.studygroups.models import (
 )
 
 WEEK_DAYS = 7
+WEEK_SCHOOL_DAYS = 5
 SUGGESTION_LIMIT = 30
 # The home-learning answers that say a pupil would gain from a group: no quiet place to work,
 # no adult at home who can help.
@@ -105,9 +107,20 @@ class Week:
     rows: list[WeekRow]
 
 
+def week_days(school_id: int, today: dt.date) -> list[dt.date]:
+    """The school's last five school days up to today: a weekend or holiday is not a day a
+    pupil was expected to check in. A school with no calendar yet gets the weekdays."""
+    days = school_days(school_id=school_id, start=today - dt.timedelta(days=21), end=today)
+    if days:
+        return days[-WEEK_SCHOOL_DAYS:]
+    recent = [today - dt.timedelta(days=n) for n in range(WEEK_DAYS - 1, -1, -1)]
+    return [day for day in recent if day.weekday() < 5]
+
+
 def group_week(group: StudyGroup, today: dt.date) -> Week:
-    """Each member's answer on each of the last seven days; two queries."""
-    days = [today - dt.timedelta(days=n) for n in range(WEEK_DAYS - 1, -1, -1)]
+    """Each member's answer on each of the last five school days (and on any other day someone
+    checked in anyway); four queries."""
+    days = week_days(group.school_id, today) or [today]
     members = list(
         StudyGroupMember.objects.filter(group=group)
         .select_related("pupil")
@@ -119,6 +132,7 @@ def group_week(group: StudyGroup, today: dt.date) -> Week:
             "pupil_id", "day", "answer", "by_text"
         )
     }
+    days = sorted(set(days) | {day for _pupil, day in found})
     labels = dict(Answer.choices)
     rows = []
     for member in members:
