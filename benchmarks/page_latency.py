@@ -7,7 +7,8 @@ Builds the demo trust in a fresh SQLite database (or PostgreSQL with --database-
 `schoolwindow serve`, signs in a pastoral lead (whole-school view) and drives every pupil profile
 and class list page in turn with wrk (apt-get install wrk), then the first 20 pages of the
 weekly summaries' approval and of positive notes at the same school (the secondary), and the
-advocates' caseloads and coverage page, and the needs board. Prints requests/s, latency
+advocates' caseloads and coverage page, the needs board, pupils' support timelines, the loans
+out and "did it work?". Prints requests/s, latency
 percentiles and the server's CPU time per page for each page kind, with the data size; the
 account page, signed in, is the floor the others are compared with.
 """
@@ -82,7 +83,11 @@ from schoolwindow.messaging.models import NudgeBatch
 batch = NudgeBatch.objects.filter(school=school).order_by("-week_starting").first()
 pupils = list(Pupil.objects.filter(school=school).values_list("pk", flat=True))
 groups = list(Group.objects.filter(school=school).values_list("pk", flat=True))
+from schoolwindow.support.models import SupportAction
+helped = list(SupportAction.objects.filter(school=school).values_list("pupil_id", flat=True)
+  .distinct()[:20])
 print(json.dumps({"cookie": session.session_key, "pupils": pupils, "groups": groups,
+  "helped": helped,
   "school": school.pk, "batch": batch.pk if batch else None,
   "sizes": {"pupils": Pupil.objects.count(), "guardians": Guardian.objects.count(),
             "enrolments": Enrolment.objects.count(), "groups": Group.objects.count()}}))
@@ -115,6 +120,11 @@ print(json.dumps({"cookie": session.session_key, "pupils": pupils, "groups": gro
         # Advocates (issue 11): every caseload of both schools, and the secondary's coverage.
         "all caseloads": [f"/support/advocates/caseload/?page={n}" for n in range(1, 6)],
         "coverage": [f"/support/advocates/coverage/?school={data['school']}"],
+        # Support (issue 11): the timelines of the pupils with calls and referrals, the loans
+        # out, and "did it work?" this term.
+        "support timeline": [f"/support/pupils/{pk}/support/" for pk in data["helped"]],
+        "loans out": [f"/loans/out/?page={n}" for n in range(1, 6)],
+        "did it work?": [f"/support/outcomes/?school={data['school']}&period=term"],
         # Needs (issue 11): the board, its pages of pupils and a filter.
         "needs board": [
             f"/support/needs/?school={data['school']}&state=all&page={n}"
