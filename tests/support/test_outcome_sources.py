@@ -144,6 +144,32 @@ def test_advocate_contacts_are_time_with_the_pupil_and_the_advocate_speaking_wit
     assert later == {f"advocate:{met.pk}"}
 
 
+def test_a_call_logged_with_the_family_is_a_call_unless_the_advocate_made_it(
+    world: World,
+) -> None:
+    def log(staff_id: int, kind: str, outcome: str = ContactOutcome.SPOKE) -> ContactLog:
+        return ContactLog.objects.create(
+            school=world.oakfield,
+            pupil=world.ada,
+            staff_id=staff_id,
+            kind=kind,
+            outcome=outcome,
+            happened_at=at(DAY),
+        )
+
+    office = world.staff["office"]
+    call = log(office.pk, ContactKind.CALL)
+    meeting = log(world.staff["pastoral"].pk, ContactKind.MEETING)
+    log(office.pk, ContactKind.CALL, ContactOutcome.NO_ANSWER)  # nobody was reached
+    log(office.pk, ContactKind.VISIT)  # a home visit is the visit's own record
+    log(world.staff["advocate"].pk, ContactKind.CALL)  # the advocate's: an advocate contact
+    entries = {e.ref: e for e in sources.family_call_entries(school_id=world.oakfield.pk)}
+    assert set(entries) == {f"contact:{call.pk}", f"contact:{meeting.pk}"}
+    assert entries[f"contact:{call.pk}"].kind == SupportKind.CALL
+    assert entries[f"contact:{call.pk}"].owner == f"{office.first_name} {office.last_name}"
+    assert entries[f"contact:{call.pk}"].title == "Phone call: spoke with the family"
+
+
 def test_every_source_is_registered_and_costs_the_same_for_many_pupils(world: World) -> None:
     group = StudyGroup.objects.create(
         school=world.oakfield, name="Maths", lead=world.staff["teacher"]

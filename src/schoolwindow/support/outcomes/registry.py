@@ -10,6 +10,7 @@ def register_outcomes() -> None:
     from schoolwindow.support.outcomes.panels import pupil_outcomes_panel
     from schoolwindow.support.outcomes.sources import (
         advocate_entries,
+        family_call_entries,
         loan_entries,
         study_group_entries,
         visit_entries,
@@ -20,6 +21,7 @@ def register_outcomes() -> None:
     register_timeline_source("loans", loan_entries)
     register_timeline_source("studygroups", study_group_entries)
     register_timeline_source("advocates", advocate_entries)
+    register_timeline_source("family-calls", family_call_entries)
     register_outcomes_audit_sentences()
     PUPIL_PAGE.register(
         Panel(

@@ -12,6 +12,8 @@ work?" measures recovery from.
   the pupil (`AdvocateContact`), and a call, meeting or visit in messaging's contact log where
   the advocate spoke with the family while advocating for the pupil. (A parent's own message
   also counts for the advocate's cadence, but it is the family's act, not help given.)
+- CALL (besides the calls recorded in `actions`): a call or meeting in messaging's contact log
+  where someone other than the pupil's advocate spoke with the family.
 """
 
 from __future__ import annotations
@@ -207,6 +209,58 @@ def advocate_entries(
                 on=day,
                 title=_("The advocate spoke with the family"),
                 owner=name_of(advocate.staff),
+                url=url(contact.pupil_id),
+            )
+        )
+    return entries
+
+
+def family_call_entries(
+    *, school_id: int, pupil_ids: Collection[int] | None = None, since: dt.date | None = None
+) -> list[SupportEntry]:
+    """Calls and meetings with the family logged in messaging's contact log (where someone spoke
+    with them) by anyone but the pupil's advocate of the day — the advocate's are advocate
+    contacts, and a logged home visit is the visit's own record. Three queries."""
+    spoken = [
+        contact
+        for contact in messaging.family_contacts_spoken(
+            school_id=school_id,
+            pupil_ids=pupil_ids,
+            since=start_of(since) if since is not None else None,
+        )
+        if contact.kind in (messaging.ContactKind.CALL, messaging.ContactKind.MEETING)
+    ]
+    if not spoken:
+        return []
+    advocates: dict[int, list[tuple[int, dt.date, dt.date | None]]] = {}
+    for pupil_id, staff_id, started, ended in AdvocateAssignment.objects.filter(
+        school_id=school_id, pupil_id__in={c.pupil_id for c in spoken}
+    ).values_list("pupil_id", "staff_id", "started", "ended"):
+        advocates.setdefault(pupil_id, []).append((staff_id, started, ended))
+    names = {
+        pk: f"{first} {last}"
+        for pk, first, last in Staff.objects.filter(
+            pk__in={c.staff_id for c in spoken if c.staff_id}
+        ).values_list("pk", "first_name", "last_name")
+    }
+    kinds = dict(messaging.ContactKind.choices)
+    url = url_maker("pupil_detail", "pupil_id")
+    entries = []
+    for contact in spoken:
+        day = timezone.localdate(contact.happened_at)
+        if any(
+            staff_id == contact.staff_id and started <= day and (ended is None or day <= ended)
+            for staff_id, started, ended in advocates.get(contact.pupil_id, [])
+        ):
+            continue
+        entries.append(
+            SupportEntry(
+                kind=SupportKind.CALL,
+                ref=f"contact:{contact.id}",
+                pupil_id=contact.pupil_id,
+                on=day,
+                title=_("%(kind)s: spoke with the family") % {"kind": kinds.get(contact.kind, "")},
+                owner=names.get(contact.staff_id or 0, ""),
                 url=url(contact.pupil_id),
             )
         )
