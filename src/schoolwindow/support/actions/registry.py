@@ -1,6 +1,7 @@
 """What calls and referrals add to the house: their policies, audit sentences, the timeline's
 source for calls and referrals, the pupil page's "Support" panel and the flag page's "Help since
-this flag opened". Called once from SupportConfig.ready()."""
+this flag opened", and the owner's "Calls and referrals due" on the home page. Called once
+from SupportConfig.ready()."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from schoolwindow.core.panels import FLAG_PAGE, PUPIL_PAGE, Panel
+from schoolwindow.core.panels import FLAG_PAGE, HOME, PUPIL_PAGE, Panel
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import register
 from schoolwindow.engagement.models import FlagStatus
@@ -19,6 +20,7 @@ from schoolwindow.engagement.selectors import FlagInfo, can_triage
 from schoolwindow.people.models import Pupil
 from schoolwindow.support.actions import selectors
 from schoolwindow.support.actions.audit_sentences import register_actions_audit_sentences
+from schoolwindow.support.actions.home import home_actions_due
 from schoolwindow.support.actions.models import (
     ActionKind,
     ReferralType,
@@ -124,5 +126,13 @@ def register_actions() -> None:
             template="support/actions/_flag_panel.html",
             context=flag_help_panel,
             order=10,
+        )
+    )
+    HOME.register(
+        Panel(
+            name="support-actions-due",
+            template="support/actions/home/_due.html",
+            context=home_actions_due,
+            order=25,
         )
     )

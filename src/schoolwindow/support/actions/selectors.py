@@ -162,3 +162,18 @@ def flag_for_support(*, actor: Actor, flag_id: int) -> Flag:
     if not policy_for(Pupil).visible(actor).filter(pk=flag.pupil_id).exists():
         raise NotFound
     return flag
+
+
+def my_due(*, actor: Actor, today: dt.date) -> QuerySet[SupportAction]:
+    """The actor's own open calls and referrals due today or before, most overdue first. Only
+    those the policy still lets them see: an advocate whose caseload moved on does not keep a
+    pupil's call on their home."""
+    schools = actor.schools_where(SUPPORT_ACTIONS)
+    owners = [staff_id for school_id, staff_id in actor.staff_ids.items() if school_id in schools]
+    return (
+        policy_for(SupportAction)
+        .visible(actor)
+        .filter(owner_id__in=owners, status__in=OPEN_STATUSES, due__lte=today)
+        .select_related("pupil")
+        .order_by("due", "pk")
+    )

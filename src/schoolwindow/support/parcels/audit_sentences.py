@@ -34,6 +34,28 @@ KINDS = [
         ),
     ),
     EventKind(
+        action="parcel.list_update",
+        label=gettext_lazy("Changed a packing list"),
+        sentence=lambda e, n, who: (
+            _("%(who)s changed the packing list %(name)s") % {"who": who, "name": e.object_label}
+        ),
+    ),
+    EventKind(
+        action="parcel.list_retire",
+        label=gettext_lazy("Retired a packing list"),
+        sentence=lambda e, n, who: (
+            _("%(who)s retired the packing list %(name)s") % {"who": who, "name": e.object_label}
+        ),
+    ),
+    EventKind(
+        action="parcel.list_restore",
+        label=gettext_lazy("Brought back a packing list"),
+        sentence=lambda e, n, who: (
+            _("%(who)s brought back the packing list %(name)s")
+            % {"who": who, "name": e.object_label}
+        ),
+    ),
+    EventKind(
         action="parcel.request",
         label=gettext_lazy("Asked for a parcel"),
         sentence=lambda e, n, who: (

@@ -21,6 +21,20 @@ class PackingListForm(forms.Form):
     )
 
 
+class PackingListEditForm(forms.Form):
+    name = forms.CharField(label=_("Name of the list"), max_length=120)
+    items = forms.CharField(
+        label=_("Items"),
+        help_text=_('One item a line, the quantity first if more than one: "2 x Rice 1kg".'),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=4000,
+    )
+    active = forms.BooleanField(
+        label=_("Offer this list for new requests (untick to retire it)"),
+        required=False,
+    )
+
+
 class RequestForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What does the family need?"),

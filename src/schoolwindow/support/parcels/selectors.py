@@ -115,6 +115,11 @@ def packing_lists(*, actor: Actor, active_only: bool = True) -> QuerySet[Packing
     return rows.filter(active=True) if active_only else rows
 
 
+def packing_list_get(*, actor: Actor, list_id: int) -> PackingList:
+    """A list of a school where the actor handles parcels (else not found)."""
+    return policy_for(PackingList).get(actor, pk=list_id)
+
+
 def rounds_list(*, actor: Actor) -> QuerySet[DeliveryRound]:
     """Rounds newest first, with how many stops each has and how many are answered."""
     return (

@@ -116,6 +116,63 @@ def packing_list_create(
     return packing
 
 
+def items_text(items: list[dict[str, object]]) -> str:
+    """A list's items as the form shows them, one a line: what `parse_items` reads back."""
+    return "\n".join(
+        f"{item['quantity']} x {item['name']}" if item["quantity"] != 1 else str(item["name"])
+        for item in items
+    )
+
+
+def packing_list_update(
+    *,
+    actor: Actor,
+    list_id: int,
+    name: str,
+    items: str,
+    active: bool,
+) -> PackingList:
+    """Change a list's name and items, or retire it (or bring it back). A retired list is not
+    offered for new requests; parcels already asked for keep the items copied onto them, so a
+    change here never changes a parcel. A bad line is named and nothing is written."""
+    name = name.strip()
+    if not name:
+        raise Invalid(_("Give the list a name."), field="name")
+    lines = parse_items(items)
+    if not lines:
+        raise Invalid(_("Write at least one item, one a line."), field="items")
+    with transaction.atomic():
+        packing = policy_for(PackingList).get(
+            actor, pk=list_id, queryset=PackingList.objects.select_for_update()
+        )
+        _staff_id(actor, packing.school_id)
+        taken = PackingList.objects.filter(school_id=packing.school_id, name__iexact=name)
+        if taken.exclude(pk=packing.pk).exists():
+            raise Invalid(_("There is already a list with this name."), field="name")
+        new_items = [{"name": item, "quantity": qty} for item, qty in lines]
+        new_name = name[:120]
+        changed: dict[str, list[object]] = {}
+        if packing.name != new_name:
+            changed["name"] = [packing.name, new_name]
+        if packing.items != new_items:
+            changed["items"] = [len(packing.items), len(new_items)]
+        if packing.active != active:
+            changed["active"] = [packing.active, active]
+        if not changed:
+            return packing
+        packing.name, packing.items, packing.active = new_name, new_items, active
+        try:
+            with transaction.atomic():
+                packing.save(update_fields=["name", "items", "active"])
+        except IntegrityError:
+            raise Invalid(_("There is already a list with this name."), field="name") from None
+        action = "parcel.list_update"
+        if "active" in changed:
+            action = "parcel.list_retire" if not active else "parcel.list_restore"
+        audit_record(actor=actor, action=action, target=packing, detail={"changed": changed})
+    return packing
+
+
 def parcel_request(
     *,
     actor: Actor,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.requests, name="requests"),
     path("new/", views.request_new, name="request_new"),
     path("lists/", views.packing_lists, name="lists"),
+    path("lists/<int:list_id>/", views.packing_list_edit, name="list_edit"),
     path("<int:request_id>/", views.request_detail, name="request"),
     path("<int:request_id>/pack/", views.pack, name="pack"),
     path("<int:request_id>/confirm/", views.confirm, name="confirm"),

@@ -33,6 +33,7 @@ from schoolwindow.support.parcels import selectors, services
 from schoolwindow.support.parcels.forms import (
     CancelForm,
     ConfirmForm,
+    PackingListEditForm,
     PackingListForm,
     RequestForm,
     RoundForm,
@@ -290,6 +291,37 @@ def packing_lists(request: HttpRequest) -> HttpResponse:
     lists = list(selectors.packing_lists(actor=actor, active_only=False)[:100])
     context = {"lists": lists, "form": form, "may_add": bool(school_ids)}
     return render(request, "support/parcels/lists.html", context, status=status)
+
+
+@parcel_staff
+def packing_list_edit(request: HttpRequest, list_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    packing = selectors.packing_list_get(actor=actor, list_id=list_id)
+    initial = {
+        "name": packing.name,
+        "items": services.items_text(packing.items),
+        "active": packing.active,
+    }
+    form = PackingListEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            saved, status = attempt_form(
+                form,
+                services.packing_list_update,
+                actor=actor,
+                list_id=packing.pk,
+                name=data["name"],
+                items=data["items"],
+                active=data["active"],
+            )
+            if saved is not None:
+                flash.success(request, _("The packing list is saved."))
+                return redirect("parcels:lists")
+    context = {"packing": packing, "form": form}
+    return render(request, "support/parcels/list_edit.html", context, status=status)
 
 
 @parcel_staff

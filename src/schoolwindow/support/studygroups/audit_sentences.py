@@ -26,6 +26,28 @@ KINDS = [
         ),
     ),
     EventKind(
+        action="studygroup.update",
+        label=gettext_lazy("Changed a study group"),
+        sentence=lambda e, n, who: (
+            _("%(who)s changed the study group %(name)s") % {"who": who, "name": e.object_label}
+        ),
+    ),
+    EventKind(
+        action="studygroup.close",
+        label=gettext_lazy("Closed a study group"),
+        sentence=lambda e, n, who: (
+            _("%(who)s closed the study group %(name)s") % {"who": who, "name": e.object_label}
+        ),
+    ),
+    EventKind(
+        action="studygroup.reopen",
+        label=gettext_lazy("Opened a study group again"),
+        sentence=lambda e, n, who: (
+            _("%(who)s opened the study group %(name)s again")
+            % {"who": who, "name": e.object_label}
+        ),
+    ),
+    EventKind(
         action="studygroup.member_add",
         label=gettext_lazy("Added a pupil to a study group"),
         sentence=lambda e, n, who: (

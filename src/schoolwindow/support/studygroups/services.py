@@ -1,5 +1,6 @@
-"""Writes for study groups: forming a group, adding a pupil, and a pupil's daily check-in. Each
-locks what it checks, writes, audits, in one transaction; each create is safe to send twice."""
+"""Writes for study groups: forming a group, changing or closing it, adding a pupil, and a
+pupil's daily check-in. Each locks what it checks, writes, audits, in one transaction; each
+create is safe to send twice."""
 
 from __future__ import annotations
 
@@ -101,6 +102,52 @@ def study_group_member_add(
             )
         once_done(claim, group_url(group.pk))
     return member
+
+
+def study_group_update(
+    *,
+    actor: Actor,
+    group_id: int,
+    name: str,
+    subjects: str,
+    text_at: dt.time,
+    active: bool,
+) -> StudyGroup:
+    """Change a group's name, subjects or text time, or close it (or open it again), for its
+    lead and the school's managers. A closed group gets no more daily texts and takes no more
+    check-ins (the texts' job and `member_lock` read only active groups); its history stays.
+    A new text time counts from the next morning's texts: today's are already queued."""
+    name = name.strip()
+    if not name:
+        raise Invalid(_("Give the group a name."), field="name")
+    with transaction.atomic():
+        group = policy_for(StudyGroup).get(
+            actor,
+            pk=group_id,
+            action="change",
+            queryset=StudyGroup.objects.select_for_update(),
+        )
+        after = {
+            "name": name[:80],
+            "subjects": subjects.strip()[:120],
+            "text_at": text_at.replace(second=0, microsecond=0),
+            "active": active,
+        }
+        changed = {
+            field: [str(getattr(group, field)), str(value)]
+            for field, value in after.items()
+            if getattr(group, field) != value
+        }
+        if not changed:
+            return group
+        for field, value in after.items():
+            setattr(group, field, value)
+        group.save(update_fields=list(after))
+        action = "studygroup.update"
+        if "active" in changed:
+            action = "studygroup.close" if not active else "studygroup.reopen"
+        audit_record(actor=actor, action=action, target=group, detail={"changed": changed})
+    return group
 
 
 def checkin_record(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("today/", views.today, name="today"),
     path("<int:group_id>/", views.group, name="group"),
+    path("<int:group_id>/edit/", views.edit, name="edit"),
     path("<int:group_id>/members/", views.member_add, name="member_add"),
     path("<int:group_id>/checkin/", views.checkin, name="checkin"),
     path("<int:group_id>/members/<int:pupil_id>/text/", views.member_text, name="member_text"),

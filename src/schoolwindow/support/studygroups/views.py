@@ -48,6 +48,27 @@ class GroupForm(forms.Form):
     )
 
 
+class GroupEditForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name of the group"), max_length=80)
+    subjects = forms.CharField(
+        label=gettext_lazy("Subjects (optional)"), max_length=120, required=False
+    )
+    text_at = forms.TimeField(
+        label=gettext_lazy("Time of the daily check-in text"),
+        help_text=gettext_lazy(
+            "Pupils who check in by text get one text at this time on each school day. "
+            "A new time counts from tomorrow."
+        ),
+        widget=forms.TimeInput(
+            format="%H:%M", attrs={"type": "time", "aria-describedby": "id_text_at_helptext"}
+        ),
+    )
+    active = forms.BooleanField(
+        label=gettext_lazy("The group is running (untick to close it: no more texts or check-ins)"),
+        required=False,
+    )
+
+
 class MemberTextForm(forms.Form):
     how = forms.ChoiceField(
         label=gettext_lazy("How does the pupil check in?"), widget=forms.RadioSelect
@@ -128,6 +149,41 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
         "answers": dict(Answer.choices),
     }
     return render(request, "support/studygroups/group.html", context)
+
+
+@staff_only
+def edit(request: HttpRequest, group_id: int) -> HttpResponse:
+    """Change the group's name, subjects or text time, or close it."""
+    actor = actor_of(request)
+    found = selectors.group_for_staff(actor=actor, group_id=group_id, action="change")
+    initial = {
+        "name": found.name,
+        "subjects": found.subjects,
+        "text_at": found.text_at,
+        "active": found.active,
+    }
+    form = GroupEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    back = reverse("studygroups:group", kwargs={"group_id": found.pk})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            saved, status = attempt_form(
+                form,
+                services.study_group_update,
+                actor=actor,
+                group_id=found.pk,
+                name=data["name"],
+                subjects=data["subjects"],
+                text_at=data["text_at"],
+                active=data["active"],
+            )
+            if saved is not None:
+                flash.success(request, _("The group is saved."))
+                return redirect(back)
+    context = {"group": found, "form": form, "back": back}
+    return render(request, "support/studygroups/edit.html", context, status=status)
 
 
 @staff_only
