@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -80,3 +81,14 @@ def support_entries(
         entries.extend(_SOURCES[name](school_id=school_id, pupil_ids=pupil_ids, since=since))
     entries.sort(key=lambda entry: (entry.on, entry.kind, entry.ref), reverse=True)
     return entries
+
+
+def pupil_support_entries(pupil: Any) -> list[SupportEntry]:
+    """All of one pupil's help, newest first, asked of the sources once per pupil instance: the
+    panels of one pupil page share the instance the page loaded, so the second panel that wants
+    the pupil's help asks no source again."""
+    found: list[SupportEntry] | None = getattr(pupil, "_support_entries", None)
+    if found is None:
+        found = support_entries(school_id=pupil.school_id, pupil_ids=[pupil.pk])
+        pupil._support_entries = found
+    return found

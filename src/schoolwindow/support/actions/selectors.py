@@ -18,7 +18,13 @@ from schoolwindow.engagement.models import Flag, FlagStatus
 from schoolwindow.engagement.selectors import FlagInfo
 from schoolwindow.people.models import Pupil, Staff
 from schoolwindow.support.actions.models import FlagLink, SupportAction
-from schoolwindow.support.timeline import EntryStatus, SupportEntry, SupportKind, support_entries
+from schoolwindow.support.timeline import (
+    EntryStatus,
+    SupportEntry,
+    SupportKind,
+    pupil_support_entries,
+    support_entries,
+)
 
 # Help given in the week before a flag opened counts towards it: a call on Friday about a
 # pupil flagged on Monday was help for the same worry.
@@ -119,7 +125,7 @@ def timeline_rows(
 def pupil_entries(*, pupil: Pupil, kind: str = "") -> list[SupportEntry]:
     """The pupil's help of every kind (or one), newest first (the caller checked who may see
     it): one query per kind of help."""
-    entries = support_entries(school_id=pupil.school_id, pupil_ids=[pupil.pk])
+    entries = pupil_support_entries(pupil)
     return [entry for entry in entries if entry.kind == kind] if kind else entries
 
 

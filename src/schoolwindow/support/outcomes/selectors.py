@@ -35,7 +35,12 @@ from schoolwindow.support.outcomes.recovery import (
     measure,
     spans_by_pupil,
 )
-from schoolwindow.support.timeline import SupportEntry, SupportKind, support_entries
+from schoolwindow.support.timeline import (
+    SupportEntry,
+    SupportKind,
+    pupil_support_entries,
+    support_entries,
+)
 
 PAGE_SIZE = 25
 PERIODS = {
@@ -294,8 +299,8 @@ def pupil_help(*, actor: Actor, pupil: Pupil, today: dt.date) -> tuple[int, list
     first = min(s.opened_on for s in spans)
     entries = [
         e
-        for e in support_entries(school_id=school_id, pupil_ids=[pupil.pk], since=first)
-        if flagged_on(spans_by_pupil(spans), pupil.pk, e.on) is not None
+        for e in pupil_support_entries(pupil)
+        if e.on >= first and flagged_on(spans_by_pupil(spans), pupil.pk, e.on) is not None
     ]
     if not entries:
         return days, []
