@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "schoolwindow.messaging",
     "schoolwindow.homelife",
     "schoolwindow.support",
+    "schoolwindow.portal",
     "schoolwindow.demo",
 ]
 

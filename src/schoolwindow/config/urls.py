@@ -14,6 +14,7 @@ urlpatterns = [
     path("home-learning/", include("schoolwindow.homelife.urls")),
     path("hooks/", include("schoolwindow.messaging.delivery.webhook_urls")),
     path("support/", include("schoolwindow.support.urls")),
+    path("portal/", include("schoolwindow.portal.urls")),
     path("loans/", include("schoolwindow.support.loans.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

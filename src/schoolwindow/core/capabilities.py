@@ -288,3 +288,16 @@ MANAGE_PARCELS = capability(
     Role.OFFICE,
     Role.LEADER,
 )
+# Absences families report (portal/absence): the office takes them in and writes the register
+# mark; leaders too; pastoral staff see them to know who is away and why, but do not mark.
+SEE_ABSENCE_REPORTS = capability(
+    "see the absences families report and the first-day calling list",
+    Role.OFFICE,
+    Role.LEADER,
+    Role.PASTORAL,
+)
+CONFIRM_ABSENCES = capability(
+    "confirm a reported absence and write its attendance marks",
+    Role.OFFICE,
+    Role.LEADER,
+)

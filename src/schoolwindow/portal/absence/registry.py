@@ -1,0 +1,10 @@
+"""Everything absence reporting registers when the app is ready."""
+
+from __future__ import annotations
+
+
+def register_absence() -> None:
+    from schoolwindow.core.policy import register
+    from schoolwindow.portal.absence.policies import AbsenceReportPolicy
+
+    register(AbsenceReportPolicy())

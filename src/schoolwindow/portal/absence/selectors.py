@@ -1,0 +1,87 @@
+"""Reads for absence reporting: a parent's children, their reports, the office's list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from schoolwindow.core.capabilities import SEE_ABSENCE_REPORTS
+from schoolwindow.core.permissions import Actor
+from schoolwindow.core.policy import policy_for
+from schoolwindow.engagement.models import Session
+from schoolwindow.people.contact import contactable_links
+from schoolwindow.people.models import Pupil, PupilStatus
+from schoolwindow.portal.absence.models import AbsenceReport, DayPart, Reason, ReportStatus
+from schoolwindow.schools.calendar import school_days
+from schoolwindow.schools.models import Term
+
+# The register code the office is offered first for each reason (DfE codes, engagement.codes).
+# Only a suggestion: the office confirms or changes it, and families never see codes.
+SUGGESTED_CODE: dict[str, str] = {
+    Reason.ILL: "I",
+    Reason.MEDICAL: "M",
+    Reason.RELIGIOUS: "R",
+    Reason.EMERGENCY: "C",
+    Reason.OTHER: "O",
+}
+LONGEST = 31  # days one report may cover
+
+
+def children_of(actor: Actor) -> list[Pupil]:
+    """The children this parent may report for, across the trust's schools: linked to them and
+    not under a contact restriction (people/contact.py decides)."""
+    if not actor.is_guardian:
+        return []
+    links = (
+        contactable_links(guardian_id=actor.guardian_id, pupil__status=PupilStatus.ACTIVE)
+        .select_related("pupil__school")
+        .order_by("pupil__legal_first_name", "pupil_id")
+    )
+    return [link.pupil for link in links]
+
+
+def reports_of_family(*, actor: Actor) -> QuerySet[AbsenceReport]:
+    return (
+        policy_for(AbsenceReport)
+        .visible(actor)
+        .select_related("pupil")
+        .order_by("-first_day", "-id")
+    )
+
+
+def report_get(*, actor: Actor, report_id: int, action: str = "view") -> AbsenceReport:
+    queryset = AbsenceReport.objects.select_related("pupil", "guardian", "school", "confirmed_by")
+    return policy_for(AbsenceReport).get(actor, pk=report_id, action=action, queryset=queryset)
+
+
+def office_reports(*, actor: Actor, today: dt.date) -> QuerySet[AbsenceReport]:
+    """Today's and upcoming reports, and any older one still waiting: waiting first."""
+    return (
+        policy_for(AbsenceReport)
+        .visible(actor)
+        .filter(school_id__in=actor.schools_where(SEE_ABSENCE_REPORTS))
+        .filter(Q(last_day__gte=today) | Q(status=ReportStatus.RECEIVED))
+        .select_related("pupil__year_group", "guardian")
+        .order_by("-status", "first_day", "id")
+    )
+
+
+def report_days(report: AbsenceReport) -> list[dt.date]:
+    """The school days a report covers; a school that has not loaded its calendar, weekdays."""
+    if Term.objects.filter(school_id=report.school_id).exists():
+        return school_days(school_id=report.school_id, start=report.first_day, end=report.last_day)
+    days = []
+    day = report.first_day
+    while day <= report.last_day:
+        if day.weekday() < 5:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def report_sessions(report: AbsenceReport) -> list[tuple[dt.date, str]]:
+    parts = (
+        [Session.AM.value, Session.PM.value] if report.part == DayPart.WHOLE else [str(report.part)]
+    )
+    return [(day, part) for day in report_days(report) for part in parts]

@@ -1,0 +1,125 @@
+"""Writes for absence reporting: a parent reports, the office confirms.
+
+Each service checks the actor, locks what it checks, writes, audits, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Collection
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from schoolwindow.audit.services import audit_record
+from schoolwindow.core.errors import Invalid, NotFound
+from schoolwindow.core.once import AlreadyDone, once_claim, once_done
+from schoolwindow.core.permissions import Actor
+from schoolwindow.core.policy import policy_for
+from schoolwindow.engagement.marks import SessionKey, attendance_marks_record
+from schoolwindow.portal.absence.models import AbsenceReport, DayPart, Reason, ReportStatus
+from schoolwindow.portal.absence.policies import CONFIRM
+from schoolwindow.portal.absence.selectors import LONGEST, children_of, report_sessions
+
+MAX_DETAIL = 1000
+EARLIEST = 14  # days back a family may still report (after that, the office asks them)
+
+
+def absence_report(
+    *,
+    actor: Actor,
+    pupil_id: int,
+    first_day: dt.date,
+    last_day: dt.date,
+    part: str,
+    reason: str,
+    detail: str = "",
+    today: dt.date | None = None,
+    once: uuid.UUID | None = None,
+) -> AbsenceReport:
+    today = today or timezone.localdate()
+    child = next((pupil for pupil in children_of(actor) if pupil.pk == pupil_id), None)
+    if child is None:
+        raise NotFound
+    if reason not in Reason.values:
+        raise Invalid(_("Choose why your child is away."), field="reason")
+    if part not in DayPart.values:
+        raise Invalid(_("Choose the whole day, the morning or the afternoon."), field="part")
+    if last_day < first_day:
+        raise Invalid(
+            _("The last day must be the same as or after the first day."), field="last_day"
+        )
+    if (last_day - first_day).days >= LONGEST:
+        raise Invalid(_("Report at most 31 days at a time."), field="last_day")
+    if first_day < today - dt.timedelta(days=EARLIEST):
+        raise Invalid(
+            _("That is more than two weeks ago. Please contact the school office."),
+            field="first_day",
+        )
+    if part != DayPart.WHOLE and first_day != last_day:
+        raise Invalid(
+            _("A half day can only be one day. Choose the same first and last day."), field="part"
+        )
+    detail = detail.strip()[:MAX_DETAIL]
+    if reason == Reason.OTHER and not detail:
+        raise Invalid(_("Tell us in a few words why your child is away."), field="detail")
+    with transaction.atomic():
+        claim = once_claim(once, actor=actor, repeated=_("This absence was already sent."))
+        report = AbsenceReport.objects.create(
+            school_id=child.school_id,
+            pupil_id=child.pk,
+            guardian_id=actor.guardian_id,
+            first_day=first_day,
+            last_day=last_day,
+            part=part,
+            reason=reason,
+            detail=detail,
+        )
+        audit_record(actor=actor, action="absence.reported", target=report)
+        once_done(claim, reverse("portal_absence:report", kwargs={"report_id": report.pk}))
+    return report
+
+
+def absence_confirm(
+    *,
+    actor: Actor,
+    report_id: int,
+    code: str,
+    keep: Collection[SessionKey] = (),
+    replace: Collection[SessionKey] = (),
+) -> AbsenceReport:
+    """Record the report in the register with `code`. Sessions with a mark already taken must
+    each be named, in `keep` (leave the register's mark) or `replace`; otherwise MarksTaken."""
+    visible = policy_for(AbsenceReport).visible(actor)
+    with transaction.atomic():
+        # Lock the report: of two people confirming at once, the second waits, then sees it done.
+        report = visible.select_for_update().filter(pk=report_id).first()
+        if report is None:
+            raise NotFound
+        policy_for(AbsenceReport).check(actor, CONFIRM, report)
+        if report.status == ReportStatus.CONFIRMED:
+            raise AlreadyDone(_("This absence was already recorded in the register."))
+        sessions = [key for key in report_sessions(report) if key not in set(keep)]
+        written = attendance_marks_record(
+            actor=actor,
+            school_id=report.school_id,
+            pupil_id=report.pupil_id,
+            sessions=sessions,
+            code=code,
+            replace=replace,
+        )
+        report.status = ReportStatus.CONFIRMED
+        report.code = code.strip().upper()
+        report.confirmed_by = actor.user
+        report.confirmed_at = timezone.now()
+        report.save(update_fields=["status", "code", "confirmed_by", "confirmed_at"])
+        audit_record(
+            actor=actor,
+            action="absence.confirmed",
+            target=report,
+            detail={"code": report.code, "marks": written, "kept": len(set(keep))},
+        )
+    return report

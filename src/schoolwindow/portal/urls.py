@@ -1,0 +1,7 @@
+"""The family portal, mounted at /portal/."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("absence/", include("schoolwindow.portal.absence.urls")),
+]
