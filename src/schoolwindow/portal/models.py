@@ -1,5 +1,5 @@
 """The portal's tables live in its sub-packages; Django looks for them here."""
 
-from schoolwindow.portal.absence.models import AbsenceReport
+from schoolwindow.portal.absence.models import AbsenceReport, AbsenceSettings
 
-__all__ = ["AbsenceReport"]
+__all__ = ["AbsenceReport", "AbsenceSettings"]

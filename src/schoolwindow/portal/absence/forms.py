@@ -113,3 +113,11 @@ def code_choices() -> list[tuple[str, str]]:
 
 class ConfirmForm(forms.Form):
     code = forms.ChoiceField(label=_("Register code"), choices=code_choices)
+
+
+class CallingTimeForm(forms.Form):
+    calling_time = forms.TimeField(
+        label=_("Start first-day calling at"),
+        help_text=_("For example, 09:30"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )

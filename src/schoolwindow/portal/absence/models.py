@@ -4,6 +4,8 @@ the marks are written through engagement (engagement/marks.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -58,3 +60,13 @@ class AbsenceReport(models.Model):
 
     def __str__(self) -> str:
         return f"absence {self.pupil_id} {self.first_day} to {self.last_day} {self.part}"
+
+
+class AbsenceSettings(models.Model):
+    """A school's choices for absence reporting: when first-day calling starts."""
+
+    school = models.OneToOneField("schools.School", on_delete=models.CASCADE, related_name="+")
+    calling_time = models.TimeField(default=dt.time(9, 30))
+
+    def __str__(self) -> str:
+        return f"absence settings {self.school_id}"

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from schoolwindow.core.capabilities import SEE_ABSENCE_REPORTS
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import policy_for
-from schoolwindow.engagement.models import Session
+from schoolwindow.engagement.models import AttendanceMark, Session
 from schoolwindow.people.contact import contactable_links
 from schoolwindow.people.models import Pupil, PupilStatus
-from schoolwindow.portal.absence.models import AbsenceReport, DayPart, Reason, ReportStatus
+from schoolwindow.portal.absence.models import (
+    AbsenceReport,
+    AbsenceSettings,
+    DayPart,
+    Reason,
+    ReportStatus,
+)
 from schoolwindow.schools.calendar import school_days
 from schoolwindow.schools.models import Term
 
@@ -85,3 +91,49 @@ def report_sessions(report: AbsenceReport) -> list[tuple[dt.date, str]]:
         [Session.AM.value, Session.PM.value] if report.part == DayPart.WHOLE else [str(report.part)]
     )
     return [(day, part) for day in report_days(report) for part in parts]
+
+
+# --- First-day calling ---------------------------------------------------------------------
+
+DEFAULT_CALLING_TIME = dt.time(9, 30)
+
+
+def calling_time(*, school_id: int) -> dt.time:
+    chosen = (
+        AbsenceSettings.objects.filter(school_id=school_id)
+        .values_list("calling_time", flat=True)
+        .first()
+    )
+    return chosen or DEFAULT_CALLING_TIME
+
+
+def calling_schools(actor: Actor) -> list[int]:
+    return sorted(actor.schools_where(SEE_ABSENCE_REPORTS))
+
+
+def first_day_calls(*, actor: Actor, school_id: int, today: dt.date) -> QuerySet[Pupil]:
+    """Pupils to ring about today: on roll, no mark for this morning that says where they are
+    (none, or N "not yet established"), and no report from the family covering this morning.
+    Each with the guardians the school may contact (people/contact.py), first contact first;
+    a guardian under a contact restriction is never offered."""
+    marked = AttendanceMark.objects.filter(
+        school_id=school_id, date=today, session=Session.AM
+    ).exclude(code="N")
+    reported = AbsenceReport.objects.filter(
+        school_id=school_id, first_day__lte=today, last_day__gte=today
+    ).exclude(part=DayPart.PM)
+    links = (
+        contactable_links(school_id=school_id)
+        .select_related("guardian")
+        .order_by("contact_priority", "guardian_id")
+    )
+    return (
+        policy_for(Pupil)
+        .visible(actor)
+        .filter(school_id=school_id, status=PupilStatus.ACTIVE)
+        .exclude(pk__in=marked.values("pupil_id"))
+        .exclude(pk__in=reported.values("pupil_id"))
+        .select_related("year_group")
+        .prefetch_related(Prefetch("guardian_links", queryset=links, to_attr="callable_links"))
+        .order_by("year_group__ordinal", "legal_last_name", "legal_first_name", "id")
+    )

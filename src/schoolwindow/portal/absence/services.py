@@ -15,12 +15,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwindow.audit.services import audit_record
+from schoolwindow.core.capabilities import CONFIRM_ABSENCES
 from schoolwindow.core.errors import Invalid, NotFound
 from schoolwindow.core.once import AlreadyDone, once_claim, once_done
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import policy_for
 from schoolwindow.engagement.marks import SessionKey, attendance_marks_record
-from schoolwindow.portal.absence.models import AbsenceReport, DayPart, Reason, ReportStatus
+from schoolwindow.portal.absence.models import (
+    AbsenceReport,
+    AbsenceSettings,
+    DayPart,
+    Reason,
+    ReportStatus,
+)
 from schoolwindow.portal.absence.policies import CONFIRM
 from schoolwindow.portal.absence.selectors import LONGEST, children_of, report_sessions
 
@@ -123,3 +130,21 @@ def absence_confirm(
             detail={"code": report.code, "marks": written, "kept": len(set(keep))},
         )
     return report
+
+
+def absence_settings_update(*, actor: Actor, school_id: int, calling_time: dt.time) -> None:
+    """Set when first-day calling starts at a school."""
+    actor.require(CONFIRM_ABSENCES, school_id)
+    with transaction.atomic():
+        settings, _created = AbsenceSettings.objects.select_for_update().get_or_create(
+            school_id=school_id
+        )
+        before = settings.calling_time
+        settings.calling_time = calling_time
+        settings.save(update_fields=["calling_time"])
+        audit_record(
+            actor=actor,
+            action="absence.calling_time_changed",
+            target=settings,
+            detail={"before": before.strftime("%H:%M"), "after": calling_time.strftime("%H:%M")},
+        )

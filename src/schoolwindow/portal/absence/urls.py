@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:report_id>/", views.report_detail, name="report"),
     path("office/", views.office_list, name="office"),
     path("office/<int:report_id>/", views.office_confirm, name="confirm"),
+    path("office/calling/", views.calling, name="calling"),
 ]

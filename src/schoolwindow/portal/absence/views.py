@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwindow.core.access import signed_in
-from schoolwindow.core.capabilities import SEE_ABSENCE_REPORTS
+from schoolwindow.core.capabilities import CONFIRM_ABSENCES, SEE_ABSENCE_REPORTS
 from schoolwindow.core.errors import NotFound, attempt_form
 from schoolwindow.core.once import AlreadyDone, already_done, form_token
 from schoolwindow.core.policy import policy_for
@@ -30,7 +30,7 @@ from schoolwindow.core.requests import actor_of
 from schoolwindow.engagement.codes import describe
 from schoolwindow.engagement.marks import TakenMark, marks_taken
 from schoolwindow.portal.absence import selectors, services
-from schoolwindow.portal.absence.forms import DATE_BOXES, ConfirmForm, ReportForm
+from schoolwindow.portal.absence.forms import DATE_BOXES, CallingTimeForm, ConfirmForm, ReportForm
 from schoolwindow.portal.absence.models import AbsenceReport, ReportStatus
 from schoolwindow.portal.absence.policies import CONFIRM
 
@@ -233,3 +233,43 @@ def office_confirm(request: HttpRequest, report_id: int) -> HttpResponse:
         "may_confirm": may_confirm and report.status == ReportStatus.RECEIVED,
     }
     return render(request, "portal/absence/confirm.html", context, status=status)
+
+
+@office
+def calling(request: HttpRequest) -> HttpResponse:
+    """First-day calling: after the school's time, the pupils not in this morning's register and
+    not reported by their family, with the numbers the school may ring."""
+    actor = actor_of(request)
+    schools = selectors.calling_schools(actor)
+    raw = request.GET.get("school", "")
+    school_id = int(raw) if raw.isdigit() and int(raw) in schools else schools[0]
+    now = timezone.localtime()
+    starts = selectors.calling_time(school_id=school_id)
+    form = CallingTimeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"calling_time": starts},
+    )
+    may_set = actor.can(CONFIRM_ABSENCES, school_id)
+    status = 200
+    if request.method == "POST":
+        if not may_set:
+            raise PermissionDenied
+        status = 400
+        if form.is_valid():
+            services.absence_settings_update(
+                actor=actor, school_id=school_id, calling_time=form.cleaned_data["calling_time"]
+            )
+            flash.success(request, _("Saved. First-day calling starts at that time."))
+            return redirect(f"{reverse('portal_absence:calling')}?school={school_id}")
+    is_open = now.time() >= starts
+    rows = selectors.first_day_calls(actor=actor, school_id=school_id, today=now.date())
+    page = Paginator(rows if is_open else rows.none(), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "is_open": is_open,
+        "starts": starts,
+        "school_id": school_id,
+        "form": form,
+        "may_set": may_set,
+    }
+    return render(request, "portal/absence/calling.html", context, status=status)
