@@ -216,3 +216,10 @@ def test_confirming_twice_writes_once(world: World, english: None) -> None:
     assert "This absence was already recorded in the register." in again.content.decode()
     assert set(AttendanceMark.objects.values_list("code", flat=True)) == {"I"}
     assert AuditEvent.objects.filter(action="absence.confirmed").count() == 1
+
+
+def test_the_form_is_in_polish_for_a_polish_family(world: World) -> None:
+    client = client_for(world, "parent")
+    page = client.get(reverse("portal_absence:new"), HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    assert "Powiadom szkołę o nieobecności dziecka" in page
+    assert "Miesiąc" in page
