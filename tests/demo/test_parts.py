@@ -45,9 +45,10 @@ def test_the_parts_run_in_the_listed_order() -> None:
         "support.outcomes",
         "support.actions",
         "support.parcels",
+        "portal",
     ]
     assert all(isinstance(part, DemoPart) for part in parts)
-    assert [part.history for part in parts] == [False] * 4 + [True] * 11
+    assert [part.history for part in parts] == [False] * 4 + [True] * 12
 
 
 def test_a_module_without_a_part_is_refused() -> None:

@@ -45,6 +45,7 @@ DEMO_PARTS: tuple[str, ...] = (
     "schoolwindow.demo.parts.support.outcomes",
     "schoolwindow.demo.parts.support.actions",
     "schoolwindow.demo.parts.support.parcels",
+    "schoolwindow.demo.parts.portal",
 )
 
 
