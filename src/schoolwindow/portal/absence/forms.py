@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schoolwindow.engagement.codes import ABSENCE, CODES
 from schoolwindow.portal.absence.models import DayPart, Reason
@@ -29,12 +30,12 @@ def _box(label: StrOrPromise) -> forms.CharField:
 
 class ReportForm(forms.Form):
     child = forms.TypedChoiceField(label=_("Which child"), coerce=int, widget=forms.RadioSelect)
-    first_day = _box(_("Day"))
-    first_month = _box(_("Month"))
-    first_year = _box(_("Year"))
-    last_day = _box(_("Day"))
-    last_month = _box(_("Month"))
-    last_year = _box(_("Year"))
+    first_day = _box(pgettext_lazy("date input", "Day"))
+    first_month = _box(pgettext_lazy("date input", "Month"))
+    first_year = _box(pgettext_lazy("date input", "Year"))
+    last_day = _box(pgettext_lazy("date input", "Day"))
+    last_month = _box(pgettext_lazy("date input", "Month"))
+    last_year = _box(pgettext_lazy("date input", "Year"))
     part = forms.ChoiceField(
         label=_("Is it the whole day?"),
         choices=DayPart.choices,
