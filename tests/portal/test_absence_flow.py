@@ -63,6 +63,21 @@ def test_sending_the_same_form_twice_makes_one_report(world: World, english: Non
     assert "This absence was already sent." in again.content.decode()
 
 
+def test_two_tabs_sending_the_same_absence_make_one_report(world: World, english: None) -> None:
+    day = next_school_day()
+    client = client_for(world, "parent")
+    first = client.post(reverse("portal_absence:new"), form(world, day))
+    other_tab = form(world, day, once="0b5e7a7e-3c1a-4c43-9d0e-8f9b7c1d2e3f")
+    again = client.post(reverse("portal_absence:new"), other_tab, follow=True)
+    assert AbsenceReport.objects.count() == 1
+    assert again.redirect_chain[-1][0] == first["Location"]
+    assert "This absence was already sent." in again.content.decode()
+    # A different afternoon is a report of its own.
+    later = next_school_day(day)
+    client.post(reverse("portal_absence:new"), form(world, later, once=""))
+    assert AbsenceReport.objects.count() == 2
+
+
 def test_a_child_at_the_other_school_can_be_chosen(world: World) -> None:
     day = next_school_day()
     client = client_for(world, "parent")

@@ -22,6 +22,7 @@ FAMILY_PAGES = {
     "other_parent": 200,
     "restricted": 404,
     "pupil": 404,
+    "trust_officer": 404,
     **dict.fromkeys(STAFF, 404),
 }
 
@@ -42,6 +43,8 @@ REPORT_PAGE = {
     "other_parent": 404,
     "restricted": 404,
     "pupil": 404,
+    "trust_officer": 404,
+    "anonymous": 302,
     **dict.fromkeys(STAFF, 404),
 }
 
@@ -65,6 +68,8 @@ OFFICE_PAGES = {
     "other_parent": 404,
     "restricted": 404,
     "pupil": 404,
+    "trust_officer": 404,
+    "anonymous": 302,
 }
 
 

@@ -30,6 +30,8 @@ ROLES = {
     "other_parent": 404,
     "restricted": 404,
     "pupil": 404,
+    "trust_officer": 404,
+    "anonymous": 302,
 }
 
 

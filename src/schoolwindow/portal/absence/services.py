@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from schoolwindow.audit.services import audit_record
 from schoolwindow.core.capabilities import CONFIRM_ABSENCES
 from schoolwindow.core.errors import Invalid, NotFound
-from schoolwindow.core.once import AlreadyDone, once_claim, once_done
+from schoolwindow.core.once import AlreadyDone, content_token, once_claim, once_done
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import policy_for
 from schoolwindow.engagement.marks import SessionKey, attendance_marks_record
@@ -74,7 +74,15 @@ def absence_report(
     if reason == Reason.OTHER and not detail:
         raise Invalid(_("Tell us in a few words why your child is away."), field="detail")
     with transaction.atomic():
-        claim = once_claim(once, actor=actor, repeated=_("This absence was already sent."))
+        repeated = _("This absence was already sent.")
+        claim = once_claim(once, actor=actor, repeated=repeated)
+        # Two tabs each hold their own token: the same child, days and reason sent from both (or
+        # by both parents) is one report too.
+        same = once_claim(
+            content_token("absence", child.pk, first_day, last_day, part, reason),
+            actor=actor,
+            repeated=repeated,
+        )
         report = AbsenceReport.objects.create(
             school_id=child.school_id,
             pupil_id=child.pk,
@@ -86,7 +94,9 @@ def absence_report(
             detail=detail,
         )
         audit_record(actor=actor, action="absence.reported", target=report)
-        once_done(claim, reverse("portal_absence:report", kwargs={"report_id": report.pk}))
+        url = reverse("portal_absence:report", kwargs={"report_id": report.pk})
+        once_done(claim, url)
+        once_done(same, url)
     return report
 
 
