@@ -122,3 +122,17 @@ def test_the_office_list_costs_the_same_whatever_the_number_of_reports(world: Wo
         report_for(world, reason="religious")
         report_for(world, part="AM", reason="other")
     assert _office_list_queries(world) == few
+
+
+@pytest.mark.parametrize(
+    ("role", "link", "shown"),
+    [
+        ("office", "portal_absence:office", True),
+        ("pastoral", "portal_absence:office", True),
+        ("teacher", "portal_absence:office", False),
+        ("parent", "portal_absence:family", True),
+    ],
+)
+def test_the_menu_leads_there(world: World, role: str, link: str, shown: bool) -> None:
+    page = client_for(world, role).get(reverse("account")).content.decode()
+    assert (f'href="{reverse(link)}"' in page) is shown
