@@ -62,7 +62,10 @@ def test_the_list_names_who_to_call_never_a_restricted_guardian(
     assert "07700 900111" in page  # Maria
     assert RESTRICTED_PHONE not in page  # Piotr
     assert "Cara" not in page  # in the register
-    assert reverse("messaging:contact_log", kwargs={"pupil_id": world.ada.pk}) in page
+    log = reverse("messaging:contact_log", kwargs={"pupil_id": world.ada.pk})
+    assert log in page
+    for role in ("office", "leader", "pastoral"):  # each who sees the list may log the call
+        assert client_for(world, role).get(log).status_code == 200
 
 
 def test_a_family_report_or_an_afternoon_only_report(world: World) -> None:
