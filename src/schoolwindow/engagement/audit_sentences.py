@@ -130,6 +130,15 @@ KINDS = [
             % {"who": who, "source": e.object_label}
         ),
     ),
+    EventKind(
+        action="attendance.mark_recorded",
+        label=gettext_lazy("Wrote an attendance mark"),
+        sentence=lambda e, n, who: (
+            _("%(who)s wrote the attendance mark %(code)s for %(pupil)s")
+            % {"who": who, "code": e.detail.get("code", ""), "pupil": pupil(e, n)}
+        ),
+        refers_to=flag_refs,
+    ),
 ]
 
 
