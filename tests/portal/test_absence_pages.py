@@ -136,3 +136,20 @@ def test_the_office_list_costs_the_same_whatever_the_number_of_reports(world: Wo
 def test_the_menu_leads_there(world: World, role: str, link: str, shown: bool) -> None:
     page = client_for(world, role).get(reverse("account")).content.decode()
     assert (f'href="{reverse(link)}"' in page) is shown
+
+
+def test_a_member_of_staff_who_is_also_a_parent_sees_both_sides(world: World) -> None:
+    from schoolwindow.people.models import GuardianLink
+
+    report = report_for(world)  # Ada's
+    office = world.staff["office"]
+    world.cara_parent.user = office.user
+    world.cara_parent.save(update_fields=["user"])
+    assert GuardianLink.objects.filter(guardian=world.cara_parent).exists()
+    client = client_for(world, "office")
+    assert "Ada" in client.get(reverse("portal_absence:office")).content.decode()
+    # On the family side only their own child's reports: Ada's is not theirs.
+    family = client.get(reverse("portal_absence:family")).content.decode()
+    assert reverse("portal_absence:report", kwargs={"report_id": report.pk}) not in family
+    url = reverse("portal_absence:report", kwargs={"report_id": report.pk})
+    assert client.get(url).status_code == 404

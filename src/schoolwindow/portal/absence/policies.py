@@ -19,10 +19,12 @@ class AbsenceReportPolicy(Policy[AbsenceReport]):
     model = AbsenceReport
 
     def scope(self, actor: Actor) -> Q:
+        # A member of staff may also be a parent in the trust: both ways in count.
+        scope = Q(school_id__in=actor.schools_where(SEE_ABSENCE_REPORTS))
         if actor.is_guardian:
             children = contactable_links(guardian_id=actor.guardian_id).values("pupil_id")
-            return Q(pupil_id__in=children)
-        return Q(school_id__in=actor.schools_where(SEE_ABSENCE_REPORTS))
+            scope |= Q(pupil_id__in=children)
+        return scope
 
     def may(self, actor: Actor, action: str, record: AbsenceReport) -> bool:
         if action == CONFIRM:

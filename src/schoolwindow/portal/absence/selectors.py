@@ -47,17 +47,26 @@ def children_of(actor: Actor) -> list[Pupil]:
     return [link.pupil for link in links]
 
 
+def family_queryset(actor: Actor) -> QuerySet[AbsenceReport]:
+    """The reports about this parent's own children (not those they see as staff)."""
+    children = contactable_links(guardian_id=actor.guardian_id).values("pupil_id")
+    return AbsenceReport.objects.filter(pupil_id__in=children)
+
+
 def reports_of_family(*, actor: Actor) -> QuerySet[AbsenceReport]:
     return (
         policy_for(AbsenceReport)
-        .visible(actor)
+        .visible(actor, family_queryset(actor))
         .select_related("pupil")
         .order_by("-first_day", "-id")
     )
 
 
-def report_get(*, actor: Actor, report_id: int, action: str = "view") -> AbsenceReport:
-    queryset = AbsenceReport.objects.select_related("pupil", "guardian", "school", "confirmed_by")
+def report_get(
+    *, actor: Actor, report_id: int, action: str = "view", family: bool = False
+) -> AbsenceReport:
+    base = family_queryset(actor) if family else AbsenceReport.objects.all()
+    queryset = base.select_related("pupil", "guardian", "school", "confirmed_by")
     return policy_for(AbsenceReport).get(actor, pk=report_id, action=action, queryset=queryset)
 
 

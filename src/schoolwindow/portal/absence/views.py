@@ -142,7 +142,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     actor = actor_of(request)
     if not actor.is_guardian:
         raise NotFound
-    report = selectors.report_get(actor=actor, report_id=report_id)
+    report = selectors.report_get(actor=actor, report_id=report_id, family=True)
     return render(request, "portal/absence/report.html", {"report": report})
 
 
