@@ -230,8 +230,12 @@ SRGB = ImageCms.createProfile("sRGB")
 
 def _normalise(image: Image.Image, long_edge: int) -> Image.Image:
     """Upright, sRGB, RGB, at most `long_edge` on the long side, with no metadata."""
-    upright = ImageOps.exif_transpose(image) or image
     icc = image.info.get("icc_profile")
+    if max(image.size) > long_edge:
+        # First, so turning and colour conversion work on the small picture; in place, so the
+        # EXIF orientation read next is still the original's.
+        image.thumbnail((long_edge, long_edge), Image.Resampling.LANCZOS)
+    upright = ImageOps.exif_transpose(image) or image
     if upright.mode not in {"RGB", "L"}:
         upright = _flatten(upright)
     if icc and upright.mode == "RGB":
@@ -247,8 +251,6 @@ def _normalise(image: Image.Image, long_edge: int) -> Image.Image:
             upright = converted
     if upright.mode != "RGB":
         upright = upright.convert("RGB")
-    if max(upright.size) > long_edge:
-        upright.thumbnail((long_edge, long_edge), Image.Resampling.LANCZOS)
     # A fresh image: nothing from the original's info (EXIF, XMP, ICC, comments) comes along.
     clean = Image.new("RGB", upright.size)
     clean.paste(upright)
