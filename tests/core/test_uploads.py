@@ -189,6 +189,33 @@ def test_a_heic_photo_is_accepted_and_rewritten_as_jpeg() -> None:
     assert (out.format, out.size) == ("JPEG", (64, 48))
 
 
+def test_a_heic_photo_is_turned_upright_once() -> None:
+    # libheif turns the picture itself and resets the orientation: it must not be turned twice.
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    heic = io.BytesIO()
+    Image.new("RGB", (64, 32), (10, 120, 200)).save(heic, format="HEIF", exif=exif.tobytes())
+    clean = accept(heic.getvalue(), name="IMG_0002.HEIC")
+    assert (clean.width, clean.height) == (32, 64)
+
+
+def test_a_colour_profile_is_applied_then_dropped() -> None:
+    from PIL import ImageCms
+
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    source = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 100, 50)).save(
+        source, format="JPEG", icc_profile=srgb, quality=100
+    )
+    out = read_back(accept(source.getvalue()))
+    assert "icc_profile" not in out.info
+    red, green, blue = out.getpixel((4, 4))  # type: ignore[misc]
+    assert abs(red - 200) + abs(green - 100) + abs(blue - 50) <= 6
+
+
 def test_png_with_transparency_and_webp_are_accepted() -> None:
     png = io.BytesIO()
     Image.new("RGBA", (30, 20), (0, 0, 0, 0)).save(png, format="PNG")
