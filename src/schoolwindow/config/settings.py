@@ -248,8 +248,8 @@ if os.environ.get("SCHOOLWINDOW_S3_BUCKET"):
         addressing_style=os.environ.get("SCHOOLWINDOW_S3_ADDRESSING_STYLE", ""),
     )
 # Photos: the largest file accepted, the most pixels its header may claim (a decompression
-# bomb claims billions), and whether an S3 store's files are handed out by a short-lived
-# signed redirect instead of streamed through the app.
+# bomb claims billions; Pillow refuses past 179 MP whatever this says), and whether an S3
+# store's files are handed out by a short-lived signed redirect instead of streamed by the app.
 UPLOADS_PHOTO_MAX_BYTES = int(os.environ.get("SCHOOLWINDOW_PHOTO_MAX_BYTES", 15 << 20))
 UPLOADS_PHOTO_MAX_PIXELS = int(os.environ.get("SCHOOLWINDOW_PHOTO_MAX_PIXELS", 60_000_000))
 UPLOADS_SIGNED_REDIRECT = env_bool("SCHOOLWINDOW_S3_SIGNED_REDIRECT")
