@@ -194,7 +194,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Compressed (gzip, and brotli when installed) and named by content, so browsers may keep
     # them for a year: `schoolwindow serve` collects them into STATIC_ROOT before it starts.
@@ -202,6 +202,59 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("SCHOOLWINDOW_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+
+
+def s3_storage(
+    *,
+    bucket: str,
+    endpoint_url: str = "",
+    access_key: str = "",
+    secret_key: str = "",
+    region: str = "",
+    prefix: str = "",
+    addressing_style: str = "",
+) -> dict[str, object]:
+    """The STORAGES entry for an S3-compatible bucket (AWS, MinIO, Ceph, Garage, a provider's).
+
+    Private throughout: objects are written with the private ACL and `url()` gives no signed
+    links, so no file is reachable except through the app (core/uploads.py serve_stored_file),
+    after its permission check."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "region_name": region or None,
+            "location": prefix,
+            "addressing_style": addressing_style or None,
+            "signature_version": "s3v4",
+            "default_acl": "private",
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+
+
+# Uploads go to local files under MEDIA_ROOT unless a bucket is named.
+if os.environ.get("SCHOOLWINDOW_S3_BUCKET"):
+    STORAGES["default"] = s3_storage(
+        bucket=os.environ["SCHOOLWINDOW_S3_BUCKET"],
+        endpoint_url=os.environ.get("SCHOOLWINDOW_S3_ENDPOINT_URL", ""),
+        access_key=os.environ.get("SCHOOLWINDOW_S3_ACCESS_KEY", ""),
+        secret_key=os.environ.get("SCHOOLWINDOW_S3_SECRET_KEY", ""),
+        region=os.environ.get("SCHOOLWINDOW_S3_REGION", ""),
+        prefix=os.environ.get("SCHOOLWINDOW_S3_PREFIX", ""),
+        addressing_style=os.environ.get("SCHOOLWINDOW_S3_ADDRESSING_STYLE", ""),
+    )
+# Photos: the largest file accepted, the most pixels its header may claim (a decompression
+# bomb claims billions; Pillow refuses past 179 MP whatever this says), and whether an S3
+# store's files are handed out by a short-lived signed redirect instead of streamed by the app.
+UPLOADS_PHOTO_MAX_BYTES = int(os.environ.get("SCHOOLWINDOW_PHOTO_MAX_BYTES", 15 << 20))
+UPLOADS_PHOTO_MAX_PIXELS = int(os.environ.get("SCHOOLWINDOW_PHOTO_MAX_PIXELS", 60_000_000))
+UPLOADS_SIGNED_REDIRECT = env_bool("SCHOOLWINDOW_S3_SIGNED_REDIRECT")
+UPLOADS_SIGNED_URL_SECONDS = int(os.environ.get("SCHOOLWINDOW_S3_SIGNED_URL_SECONDS", "60"))
 # Without DEBUG, static files come only from STATIC_ROOT, as `schoolwindow serve` collected them.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
