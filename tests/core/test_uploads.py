@@ -131,6 +131,19 @@ def test_a_corrupt_image_is_refused() -> None:
     assert "damaged" in refused.value.message
 
 
+def test_a_cut_off_photo_is_refused_even_after_weasyprint_allowed_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint's import does
+    whole = jpeg((400, 300), quality=90)
+    with pytest.raises(Invalid) as refused:
+        accept(whole[: len(whole) // 2])
+    assert "damaged" in refused.value.message
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as it was found
+
+
 def test_a_png_with_a_broken_checksum_is_refused() -> None:
     broken = bytearray(png_claiming(20, 4))
     broken[40] ^= 0xFF

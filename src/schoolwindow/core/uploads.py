@@ -20,10 +20,13 @@ Two halves, both for any app (the portfolio first):
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import io
 import mimetypes
 import secrets
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import IO, Any
@@ -34,7 +37,7 @@ from django.core.files.storage import Storage, default_storage
 from django.http import FileResponse, HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from schoolwindow.core.errors import Invalid, NotFound
 
@@ -150,6 +153,23 @@ def _read_limited(file: IO[bytes] | File[bytes], max_bytes: int, field: str) -> 
     return data
 
 
+_TRUNCATION_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _truncated_refused() -> Iterator[None]:
+    """Pillow's switch for loading cut-off images is one for the whole process, and WeasyPrint
+    turns it on when it is imported (for the PDFs): a photo cut off in the upload would then be
+    accepted half grey. It is off while we decode, under a lock so two uploads do not race."""
+    with _TRUNCATION_LOCK:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def image_accept(
     file: IO[bytes] | File[bytes],
     *,
@@ -180,7 +200,8 @@ def image_accept(
             if source_format == "JPEG":
                 # Decode at a reduced scale when the photo is far larger than we keep.
                 image.draft("RGB", (long_edge, long_edge))
-            image.load()
+            with _truncated_refused():
+                image.load()
             clean = _normalise(image, long_edge)
     except Image.DecompressionBombError:
         raise _bomb(max_pixels, field) from None
