@@ -84,6 +84,59 @@ HOME = PanelSlot("home")
 HOME_TOP = 5
 
 
+# --- The parent's home ----------------------------------------------------------------------
+#
+# Owned by `portal` (the top layer). The page shows one child at a time (links switch child, so
+# it works with JavaScript off); each app registers sections for that child on `PARENT_HOME`
+# (mode "guardian"; the subject is a `ParentHomeSubject`) and the things the parent has to do on
+# `PARENT_WAITING`. Both are asked only for children the portal has already checked the parent
+# may see (never a child under a contact restriction for this guardian). Every section costs a
+# fixed number of queries whatever the number of children, posts or messages.
+
+
+@dataclass(frozen=True)
+class ParentHomeSubject:
+    child: Any  # people.Pupil, with school and year_group loaded
+    children: Sequence[Any]  # every child this parent may see, across the trust's schools
+    guardian_ids: Sequence[int]  # this parent's Guardian rows (one per school they are known at)
+    today: dt.date
+
+
+PARENT_HOME = PanelSlot("parent home")
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    """One thing a parent has to do ("Give consent for the trip to the museum by 12 March")."""
+
+    text: str | Promise
+    url: str
+    pupil_id: int | None = None
+    due: dt.date | None = None
+    action: str | Promise = ""  # the button's words; default "Open"
+
+
+WaitingItems = Callable[[Actor, ParentHomeSubject], Sequence[WaitingItem]]
+
+
+class WaitingSlot:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._sources: dict[str, WaitingItems] = {}
+
+    def register(self, name: str, items: WaitingItems) -> None:
+        self._sources[name] = items
+
+    def items(self, *, actor: Actor, subject: ParentHomeSubject) -> list[WaitingItem]:
+        found = [
+            item for _, items in sorted(self._sources.items()) for item in items(actor, subject)
+        ]
+        return sorted(found, key=lambda item: (item.due is None, item.due or dt.date.max))
+
+
+PARENT_WAITING = WaitingSlot("waiting for the parent")
+
+
 SchoolFigures = Callable[[Sequence[int], dt.date], Mapping[int, str]]
 
 
