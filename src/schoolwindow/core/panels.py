@@ -98,7 +98,7 @@ HOME_TOP = 5
 class ParentHomeSubject:
     child: Any  # people.Pupil, with school and year_group loaded
     children: Sequence[Any]  # every child this parent may see, across the trust's schools
-    guardian_ids: Sequence[int]  # this parent's Guardian rows (one per school they are known at)
+    guardian_id: int  # this parent (a Guardian belongs to the trust: one row across its schools)
     today: dt.date
 
 
