@@ -55,7 +55,7 @@ PAGES = {
         "/support/visits/",
         "/home-learning/surveys/",
     ],
-    "parent": ["/", "/pupils/my-children/", "/messages/", "/account/"],
+    "parent": ["/", "/portal/", "/pupils/my-children/", "/messages/", "/account/"],
     "pupil": ["/", "/account/"],
     "trust": ["/", "/schools/"],
 }

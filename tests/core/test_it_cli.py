@@ -163,7 +163,7 @@ def test_printed_details_sign_in_to_the_served_demo(
         status, url, body = browser.post("/login/verify/", {"code": current_code(key)})
     assert status == 200 and "Sign out" in body
     if role == "parent":
-        assert url.endswith("/pupils/my-children/")
+        assert url.endswith("/portal/")
         assert "Riverside Primary School" in body and "Riverside Academy" in body
 
 

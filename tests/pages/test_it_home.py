@@ -103,7 +103,7 @@ def test_everyone_signed_in_has_a_home(world: World, role: str, expected: int | 
 
 def test_a_parents_home_is_their_children(world: World) -> None:
     response = world.client("parent").get(URL)
-    assert response["Location"] == reverse("my_children")
+    assert response["Location"] == reverse("parent_home")
 
 
 @pytest.mark.parametrize("role", list(BLOCKS))

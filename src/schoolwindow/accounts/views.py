@@ -178,7 +178,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context = {"home": view, "panels": rendered(request, view.panels)}
         return render(request, "accounts/home.html", context)
     if actor.is_guardian:
-        return redirect("my_children")
+        return redirect("parent_home")
     if actor.is_pupil:
         pupil_home = pupil_home_get(actor=actor, today=today)
         context = {
@@ -262,7 +262,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to School Window. Your password is set."))
-        return redirect("my_children")
+        return redirect("parent_home")
     return render(
         request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
     )

@@ -301,3 +301,7 @@ CONFIRM_ABSENCES = capability(
     Role.OFFICE,
     Role.LEADER,
 )
+POST_HEAD_MESSAGES = capability(
+    "post the head's message to families on the parent home",
+    Role.LEADER,
+)

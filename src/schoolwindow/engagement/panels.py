@@ -7,7 +7,15 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schoolwindow.core.panels import HOME, PUPIL_PAGE, SCHOOL_FIGURES, Panel, SchoolFigure
+from schoolwindow.core.panels import (
+    HOME,
+    PARENT_HOME,
+    PUPIL_PAGE,
+    SCHOOL_FIGURES,
+    Panel,
+    ParentHomeSubject,
+    SchoolFigure,
+)
 from schoolwindow.core.permissions import Actor
 from schoolwindow.engagement import home
 from schoolwindow.engagement.selectors import pupil_timeline_get
@@ -23,7 +31,21 @@ def pupil_week_panel(actor: Actor, pupil: Pupil) -> dict[str, Any] | None:
     return {"week": home.pupil_week(pupil, timezone.localdate(), with_missing=True)}
 
 
+def parent_home_week(actor: Actor, subject: ParentHomeSubject) -> dict[str, Any] | None:
+    """The parent's home: this child's week (the same reading as on the child's page)."""
+    return {"week": home.pupil_week(subject.child, subject.today, with_missing=True)}
+
+
 def register_engagement_panels() -> None:
+    PARENT_HOME.register(
+        Panel(
+            name="engagement-week",
+            template="engagement/home/_child_week.html",
+            context=parent_home_week,
+            order=10,
+            modes=frozenset({"guardian"}),
+        )
+    )
     PUPIL_PAGE.register(
         Panel(
             name="engagement-timeline",

@@ -24,7 +24,7 @@ from schoolwindow.core.capabilities import (
     HOME_TRIAGE,
     PRINT_LETTERS,
 )
-from schoolwindow.core.panels import HOME_TOP
+from schoolwindow.core.panels import HOME_TOP, ParentHomeSubject
 from schoolwindow.core.permissions import Actor
 from schoolwindow.messaging.conversations.inbox_selectors import (
     guardian_inbox,
@@ -257,3 +257,21 @@ def child_messages_panel(actor: Actor, pupil: Pupil) -> dict[str, Any] | None:
         "rows": guardian_inbox_rows(actor=actor, conversations=conversations),
         "pupil": pupil,
     }
+
+
+def parent_home_messages(actor: Actor, subject: ParentHomeSubject) -> dict[str, Any] | None:
+    """The parent's home: the newest conversations about this child and the announcements of
+    the child's school, and how many of those are new."""
+    if actor.guardian_id is None:
+        return None
+    child = subject.child
+    about_child = guardian_inbox(actor=actor).filter(
+        Q(pupil_id=child.pk) | Q(pupil__isnull=True, school_id=child.school_id)
+    )
+    conversations = list(
+        about_child.select_related("school", "pupil").order_by("-last_message_at", "-pk")[
+            :RECENT_MESSAGES
+        ]
+    )
+    rows = guardian_inbox_rows(actor=actor, conversations=conversations)
+    return {"rows": rows, "pupil": child, "unread": sum(1 for row in rows if row.unread)}

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from schoolwindow.core.panels import HOME, PUPIL_PAGE, SCHOOL_FIGURES, Panel, SchoolFigure
+from schoolwindow.core.panels import (
+    HOME,
+    PARENT_HOME,
+    PUPIL_PAGE,
+    SCHOOL_FIGURES,
+    Panel,
+    SchoolFigure,
+)
 from schoolwindow.messaging import home
 
 
@@ -22,6 +29,15 @@ def register_messaging_panels() -> None:
             name="messaging-child-messages",
             template="messaging/home/_child_messages.html",
             context=home.child_messages_panel,
+            order=20,
+            modes=frozenset({"guardian"}),
+        )
+    )
+    PARENT_HOME.register(
+        Panel(
+            name="messaging-parent-messages",
+            template="messaging/home/_parent_messages.html",
+            context=home.parent_home_messages,
             order=20,
             modes=frozenset({"guardian"}),
         )

@@ -3,5 +3,6 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("schoolwindow.portal.home.urls")),
     path("absence/", include("schoolwindow.portal.absence.urls")),
 ]
