@@ -3,19 +3,16 @@ message: who posts it, who reads it."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from schoolwindow.core.once import new_token
+from schoolwindow.messaging.models import Broadcast
 from schoolwindow.people.models import GuardianLink
-from schoolwindow.portal.home.models import HeadMessage
 from schoolwindow.support.loans.models import Loan
 from tests.factories import PupilFactory
+from tests.messaging.test_broadcast_reading import announce
 from tests.pages.conftest import World
 from tests.portal.conftest import client_for
 from tests.support.conftest import item_add, lend
@@ -77,115 +74,24 @@ def test_signing_in_as_a_parent_lands_on_the_parent_home(world: World) -> None:
     assert response["Location"] == reverse("parent_home")
 
 
-def post_head_message(world: World, title: str) -> None:
-    HeadMessage.objects.create(
-        school=world.oakfield,
-        title=title,
-        body="We are proud of every one of you.",
-        video_url="https://video.example.org/head",
-        posted_at=timezone.now(),
-    )
+def head_video(world: World, subject: str = "The head's video: week 12") -> Broadcast:
+    return announce(world, subject=subject, video_link="https://video.example.org/week-12")
 
 
-def test_the_heads_message_shows_for_the_childs_school_only(world: World) -> None:
-    post_head_message(world, "Welcome back")
+def test_the_heads_latest_video_shows_for_the_childs_school_only(world: World) -> None:
+    head_video(world)
     client = client_for(world, "parent")
-    assert "Welcome back" in client.get(reverse("parent_home")).content.decode()
+    ada = client.get(reverse("parent_home")).content.decode()
+    assert "The head&#x27;s video: week 12" in ada
+    assert "https://video.example.org/week-12" in ada
     ben = client.get(reverse("parent_home") + f"?child={world.ben.pk}").content.decode()
-    assert "Welcome back" not in ben
+    assert "week 12" not in ben
 
 
-def test_an_old_or_withdrawn_message_is_not_news(world: World) -> None:
-    HeadMessage.objects.create(
-        school=world.oakfield,
-        title="Last spring",
-        body="Old news.",
-        posted_at=timezone.now() - dt.timedelta(days=90),
-    )
-    HeadMessage.objects.create(
-        school=world.oakfield,
-        title="Taken down",
-        body="Oops.",
-        posted_at=timezone.now(),
-        withdrawn_at=timezone.now(),
-    )
+def test_an_announcement_without_a_video_is_not_the_heads_video(world: World) -> None:
+    announce(world, subject="Museum trip")
     html = client_for(world, "parent").get(reverse("parent_home")).content.decode()
-    assert "Last spring" not in html and "Taken down" not in html
-
-
-READ = {
-    "parent": 200,
-    "other_parent": 200,  # Cara is at Oakfield too
-    "restricted": 404,
-    "pupil": 404,
-    "trust_officer": 404,
-    "anonymous": 302,
-    **dict.fromkeys(STAFF, 200),
-}
-
-
-@pytest.mark.parametrize(("role", "expected"), READ.items())
-def test_who_reads_the_heads_message(world: World, role: str, expected: int) -> None:
-    post_head_message(world, "Welcome back")
-    message = HeadMessage.objects.get()
-    url = reverse("head_message", kwargs={"message_id": message.pk})
-    assert client_for(world, role).get(url).status_code == expected
-
-
-POST = {
-    "leader": 200,
-    **dict.fromkeys([r for r in STAFF if r != "leader"], 403),
-    "parent": 403,
-    "other_parent": 403,
-    "pupil": 403,
-    "trust_officer": 403,
-    "anonymous": 302,
-}
-
-
-@pytest.mark.parametrize(("role", "expected"), POST.items())
-def test_who_posts_the_heads_message(world: World, role: str, expected: int) -> None:
-    assert client_for(world, role).get(reverse("head_messages")).status_code == expected
-
-
-def test_posting_twice_or_from_two_tabs_is_one_message(world: World) -> None:
-    client = client_for(world, "leader")
-    form = {
-        "school": world.oakfield.pk,
-        "title": "Sports day",
-        "body": "Thank you for coming.",
-        "video_url": "https://video.example.org/sports",
-    }
-    first = client.post(reverse("head_messages"), {**form, "once": str(new_token())})
-    assert first.status_code == 302
-    token = str(new_token())
-    client.post(reverse("head_messages"), {**form, "once": token})
-    again = client.post(reverse("head_messages"), {**form, "once": token}, follow=True)
-    assert HeadMessage.objects.count() == 1
-    assert "already posted" in again.content.decode()
-
-
-def test_a_message_needs_words_for_those_who_cannot_watch(world: World) -> None:
-    response = client_for(world, "leader").post(
-        reverse("head_messages"),
-        {"school": world.oakfield.pk, "title": "Hi", "body": "", "once": str(new_token())},
-    )
-    assert response.status_code == 400
-    assert HeadMessage.objects.count() == 0
-
-
-def test_taking_a_message_down(world: World) -> None:
-    post_head_message(world, "Welcome back")
-    message = HeadMessage.objects.get()
-    url = reverse("head_message_withdraw", kwargs={"message_id": message.pk})
-    assert client_for(world, "teacher").post(url).status_code == 403
-    client_for(world, "leader").post(url)
-    message.refresh_from_db()
-    assert message.withdrawn_at is not None
-    assert (
-        "Welcome back"
-        not in client_for(world, "parent").get(reverse("parent_home")).content.decode()
-    )
+    assert 'id="head-video-heading"' not in html
 
 
 def home_queries(world: World) -> int:
@@ -210,7 +116,7 @@ def test_a_loan_agreement_waits_for_the_parent_whichever_child_is_shown(world: W
 
 def more_of_everything(world: World, n: int) -> None:
     """Another child, a loan (its agreement waiting and its message) and a head's message."""
-    post_head_message(world, f"Message {n}")
+    head_video(world, subject=f"Video {n}")
     child = PupilFactory(school=world.oakfield, legal_first_name=f"Kid{n}")
     GuardianLink.objects.create(school=world.oakfield, pupil=child, guardian=world.maria)
     lend(world, item_add(world, tag=f"SW-{n:04}"), pupil=child)

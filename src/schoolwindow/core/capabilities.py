@@ -301,7 +301,3 @@ CONFIRM_ABSENCES = capability(
     Role.OFFICE,
     Role.LEADER,
 )
-POST_HEAD_MESSAGES = capability(
-    "post the head's message to families on the parent home",
-    Role.LEADER,
-)

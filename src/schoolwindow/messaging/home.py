@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from schoolwindow.core.capabilities import (
@@ -26,11 +27,13 @@ from schoolwindow.core.capabilities import (
 )
 from schoolwindow.core.panels import HOME_TOP, ParentHomeSubject
 from schoolwindow.core.permissions import Actor
+from schoolwindow.messaging.broadcasts.video import video_url
 from schoolwindow.messaging.conversations.inbox_selectors import (
     guardian_inbox,
     guardian_inbox_rows,
     waiting_for_reply,
 )
+from schoolwindow.messaging.conversations.selectors import announcement_copies
 from schoolwindow.messaging.delivery.reach import UnreachableFamily, unreachable_families
 from schoolwindow.messaging.models import (
     ContactLog,
@@ -275,3 +278,36 @@ def parent_home_messages(actor: Actor, subject: ParentHomeSubject) -> dict[str, 
     )
     rows = guardian_inbox_rows(actor=actor, conversations=conversations)
     return {"rows": rows, "pupil": child, "unread": sum(1 for row in rows if row.unread)}
+
+
+HEAD_VIDEO_FRESH_DAYS = 60
+
+
+def parent_home_video(actor: Actor, subject: ParentHomeSubject) -> dict[str, Any] | None:
+    """The parent's home: the latest announcement with a video (the head's message) from the
+    child's school that reached this parent, while it is news. The video itself is one link
+    away, so the home page stays small on a slow phone."""
+    if actor.guardian_id is None:
+        return None
+    since = timezone.now() - dt.timedelta(days=HEAD_VIDEO_FRESH_DAYS)
+    copy = (
+        announcement_copies(actor.guardian_id)
+        .filter(
+            message__broadcast__school_id=subject.child.school_id, message__created_at__gte=since
+        )
+        .filter(~Q(message__broadcast__video="") | ~Q(message__broadcast__video_link=""))
+        .select_related("message__broadcast", "message__conversation")
+        .order_by("-message__created_at", "-pk")
+        .first()
+    )
+    if copy is None or copy.message.broadcast is None:
+        return None
+    broadcast = copy.message.broadcast
+    watch = video_url(broadcast, absolute=False) if broadcast.video else broadcast.video_link
+    return {
+        "broadcast": broadcast,
+        "sent_at": copy.message.created_at,
+        "watch_url": watch,
+        "read_url": reverse("messaging:conversation", args=[copy.message.conversation_id]),
+        "school": subject.child.school,
+    }

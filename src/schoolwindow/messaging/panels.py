@@ -42,6 +42,15 @@ def register_messaging_panels() -> None:
             modes=frozenset({"guardian"}),
         )
     )
+    PARENT_HOME.register(
+        Panel(
+            name="messaging-head-video",
+            template="messaging/home/_head_video.html",
+            context=home.parent_home_video,
+            order=30,
+            modes=frozenset({"guardian"}),
+        )
+    )
     SCHOOL_FIGURES.register(
         SchoolFigure(
             name="unreachable",

@@ -9,7 +9,5 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         # Models are only importable once the registry is ready, hence here and not at the top.
         from schoolwindow.portal.absence.registry import register_absence
-        from schoolwindow.portal.home.registry import register_home
 
         register_absence()
-        register_home()

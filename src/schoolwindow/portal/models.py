@@ -1,6 +1,5 @@
 """The portal's tables live in its sub-packages; Django looks for them here."""
 
 from schoolwindow.portal.absence.models import AbsenceReport, AbsenceSettings
-from schoolwindow.portal.home.models import HeadMessage
 
-__all__ = ["AbsenceReport", "AbsenceSettings", "HeadMessage"]
+__all__ = ["AbsenceReport", "AbsenceSettings"]

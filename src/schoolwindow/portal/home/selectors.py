@@ -11,9 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-
-from schoolwindow.core.capabilities import POST_HEAD_MESSAGES
 from schoolwindow.core.errors import NotFound
 from schoolwindow.core.panels import (
     PARENT_HOME,
@@ -23,10 +20,7 @@ from schoolwindow.core.panels import (
     WaitingItem,
 )
 from schoolwindow.core.permissions import Actor
-from schoolwindow.core.policy import policy_for
 from schoolwindow.people.selectors import ChildSummary, guardian_children_list
-from schoolwindow.portal.home.models import HeadMessage
-from schoolwindow.schools.models import School
 
 
 @dataclass(frozen=True)
@@ -71,35 +65,3 @@ def parent_home_get(*, actor: Actor, child_id: int | None, today: dt.date) -> Pa
         waiting=PARENT_WAITING.items(actor=actor, subject=subject),
         panels=PARENT_HOME.shown(actor=actor, subject=subject, mode="guardian"),
     )
-
-
-HEAD_MESSAGE_FRESH_DAYS = 60
-
-
-def head_message_latest(*, actor: Actor, school_id: int, today: dt.date) -> HeadMessage | None:
-    """The school's newest message from the head, while it is still news (two months)."""
-    since = today - dt.timedelta(days=HEAD_MESSAGE_FRESH_DAYS)
-    return (
-        policy_for(HeadMessage)
-        .visible(actor)
-        .filter(school_id=school_id, withdrawn_at__isnull=True, posted_at__date__gte=since)
-        .only("id", "title", "body", "video_url", "posted_at", "school_id")
-        .first()
-    )
-
-
-def head_message_get(*, actor: Actor, message_id: int) -> HeadMessage:
-    return policy_for(HeadMessage).get(
-        actor, pk=message_id, queryset=HeadMessage.objects.select_related("school", "posted_by")
-    )
-
-
-def head_messages_for_staff(*, actor: Actor) -> QuerySet[HeadMessage]:
-    """The messages of the schools where this person may post them, newest first."""
-    return HeadMessage.objects.filter(
-        school_id__in=actor.schools_where(POST_HEAD_MESSAGES)
-    ).select_related("school", "posted_by")
-
-
-def head_message_schools(*, actor: Actor) -> QuerySet[School]:
-    return School.objects.filter(pk__in=actor.schools_where(POST_HEAD_MESSAGES)).order_by("name")
