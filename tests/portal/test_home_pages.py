@@ -3,6 +3,9 @@ message: who posts it, who reads it."""
 
 from __future__ import annotations
 
+import gzip
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -130,3 +133,22 @@ def test_the_parent_home_costs_the_same_however_much_there_is(world: World) -> N
     for n in range(1, 5):
         more_of_everything(world, n)
     assert home_queries(world) == before
+
+
+def test_the_first_load_is_one_small_request(world: World) -> None:
+    """The stylesheet is inside the page (with the answer's CSP nonce, nothing else inline is
+    allowed), no script is loaded, and the page is compressed."""
+    response = client_for(world, "parent").get(reverse("parent_home"), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    html = gzip.decompress(response.content).decode()
+    policy = response["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy)
+    assert nonce is not None and f'<style nonce="{nonce.group(1)}">' in html
+    assert "<script" not in html and 'rel="stylesheet"' not in html
+    assert len(response.content) < 100_000
+
+
+def test_other_pages_keep_the_stylesheet_apart_and_no_nonce(world: World) -> None:
+    response = client_for(world, "parent").get(reverse("account"))
+    assert "nonce-" not in response["Content-Security-Policy"]
+    assert 'rel="stylesheet"' in response.content.decode()
