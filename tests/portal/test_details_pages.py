@@ -173,3 +173,10 @@ def test_medical_alert_home_block_for_named_staff_only(world: World) -> None:
     )
     assert "New medical notes" in client_for(world, "dsl").get("/").content.decode()
     assert "New medical notes" not in client_for(world, "pastoral").get("/").content.decode()
+
+
+@pytest.mark.parametrize(("role", "shown"), [("office", True), ("leader", True), ("dsl", False)])
+def test_the_office_home_block_counts_what_waits(world: World, role: str, shown: bool) -> None:
+    change_for(world)
+    page = client_for(world, role).get("/").content.decode()
+    assert ("Details families sent" in page) is shown

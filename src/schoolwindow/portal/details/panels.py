@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schoolwindow.core.capabilities import DETAILS_SEE_MEDICAL
+from schoolwindow.core.capabilities import DETAILS_REVIEW, DETAILS_SEE_MEDICAL
 from schoolwindow.core.panels import HOME_TOP, ParentHomeSubject, WaitingItem
 from schoolwindow.core.permissions import Actor
 from schoolwindow.portal.details import selectors
@@ -55,6 +55,18 @@ def parent_home_section(actor: Actor, subject: ParentHomeSubject) -> dict[str, A
         return None
     url = f"{reverse('portal_details:family')}?child={subject.child.pk}"
     return {"rows": rows, "url": url}
+
+
+def home_details_waiting(actor: Actor, today: dt.date) -> dict[str, Any] | None:
+    """For the office: how many changes families sent are waiting, the oldest first."""
+    if not actor.is_staff_member or not actor.can_anywhere(DETAILS_REVIEW):
+        return None
+    found = selectors.office_queue(actor=actor)
+    changes = list(found[:HOME_TOP])
+    if not changes:
+        return None
+    count = found.count() if len(changes) == HOME_TOP else len(changes)
+    return {"changes": changes, "count": count}
 
 
 def home_medical_alerts(actor: Actor, today: dt.date) -> dict[str, Any] | None:

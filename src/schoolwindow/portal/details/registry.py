@@ -29,6 +29,14 @@ def register_details() -> None:
             order=15,
         )
     )
+    HOME.register(
+        Panel(
+            name="details-waiting",
+            template="portal/details/_home_waiting.html",
+            context=panels.home_details_waiting,
+            order=60,
+        )
+    )
     PUPIL_PAGE.register(
         Panel(
             name="details-notes",

@@ -203,7 +203,8 @@ def office_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for change in page.object_list:
         _office_row(actor, change)
-    return render(request, "portal/details/office.html", {"page": page, "form": DecideForm()})
+    context = {"page": page, "may_set": actor.can_anywhere(DETAILS_SETTINGS)}
+    return render(request, "portal/details/office.html", context)
 
 
 @staff_with(DETAILS_REVIEW)
