@@ -16,7 +16,7 @@ from schoolwindow.core.capabilities import DETAILS_REVIEW, DETAILS_SEE_MEDICAL
 from schoolwindow.core.panels import HOME_TOP, ParentHomeSubject, WaitingItem
 from schoolwindow.core.permissions import Actor
 from schoolwindow.portal.details import selectors
-from schoolwindow.portal.details.models import ChangeStatus, DetailsChange, DetailsCheck
+from schoolwindow.portal.details.models import ChangeStatus, DetailsChange
 
 RECENT = dt.timedelta(days=14)
 
@@ -81,14 +81,10 @@ def home_medical_alerts(actor: Actor, today: dt.date) -> dict[str, Any] | None:
 
 
 def pupil_details_panel(actor: Actor, pupil: Any) -> dict[str, Any] | None:
-    """The notes the family gave, and when they last checked them."""
-    last = (
-        DetailsCheck.objects.filter(pupil_id=pupil.pk)
-        .order_by("-checked_at", "-id")
-        .values_list("checked_at", flat=True)
-        .first()
-    )
+    """The notes the family gave (no query: they are on the pupil the page loaded). Medical
+    notes only for staff who may see them; when the family last checked is on the office's
+    list of confirmations."""
     medical = selectors.sees_medical(actor, pupil.school_id)
-    if not (pupil.dietary_notes or (medical and pupil.medical_notes) or last):
+    if not (pupil.dietary_notes or (medical and pupil.medical_notes)):
         return None
-    return {"pupil": pupil, "sees_medical": medical, "last_checked": last}
+    return {"pupil": pupil, "sees_medical": medical}
