@@ -91,6 +91,16 @@ def test_a_parent_sends_changes_in_polish_and_the_office_decides(
         office.get_by_role("button", name="Do not change").click()
         expect(office.locator("main")).to_contain_text("Not changed.")
         check(office)
+        # The office's other new pages on a phone: writing down an absence a family phoned in.
+        office.goto(f"{live_server.url}/portal/absence/office/phoned/")
+        office.get_by_label("Pupil's name or UPN").fill(world.pupil.legal_last_name)
+        office.get_by_role("button", name="Find").click()
+        check(office)
+        office.get_by_role("link", name=world.pupil.display_name).click()
+        expect(office.get_by_role("heading", level=1)).to_have_text(
+            "Write down an absence a family phoned in"
+        )
+        check(office)
     finally:
         context.close()
 
