@@ -301,3 +301,25 @@ CONFIRM_ABSENCES = capability(
     Role.OFFICE,
     Role.LEADER,
 )
+# Details families keep up to date (portal/details): the office checks and accepts or rejects a
+# parent's proposed change to their contact details or a child's dietary and medical notes;
+# leaders too. Leaders choose which staff are alerted to a new medical note.
+DETAILS_REVIEW = capability(
+    "see the details families proposed or confirmed, and accept or reject a proposed change",
+    Role.OFFICE,
+    Role.LEADER,
+)
+DETAILS_SETTINGS = capability(
+    "choose how often families are asked to check their details and who hears of medical notes",
+    Role.LEADER,
+)
+# A child's medical notes are health information: seen by the staff who look after the child's
+# welfare and run the office records, not by every teacher (dietary notes are for everyone who
+# may see the pupil, as a lunch or a trip needs them).
+DETAILS_SEE_MEDICAL = capability(
+    "see pupils' medical notes and be named to hear of new ones",
+    Role.OFFICE,
+    Role.LEADER,
+    Role.PASTORAL,
+    Role.DSL,
+)

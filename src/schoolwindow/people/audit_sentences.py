@@ -139,6 +139,24 @@ KINDS = [
         refers_to=guardian_refs,
     ),
     EventKind(
+        action="guardian.contact_changed",
+        label=gettext_lazy("Changed a parent's contact details"),
+        sentence=lambda e, n, who: (
+            _("%(who)s changed the contact details of %(guardian)s")
+            % {"who": who, "guardian": guardian(e, n)}
+        ),
+        refers_to=guardian_refs,
+    ),
+    EventKind(
+        action="pupil.health_notes_changed",
+        label=gettext_lazy("Changed a pupil's dietary or medical notes"),
+        sentence=lambda e, n, who: (
+            _("%(who)s changed the dietary or medical notes of %(pupil)s")
+            % {"who": who, "pupil": pupil(e, n)}
+        ),
+        refers_to=pupil_refs,
+    ),
+    EventKind(
         action="guardian.invitation_accepted",
         label=gettext_lazy("A parent set their password"),
         sentence=lambda e, n, who: (

@@ -82,6 +82,11 @@ class Pupil(models.Model):
     # The pupil's own mobile, recorded by staff for texts to the pupil (a study group's daily
     # check-in); never written to by the roster imports.
     mobile = models.CharField(_("pupil's own mobile"), max_length=32, blank=True)
+    # What the family told the school about food and health, changed only through
+    # `pupil_health_notes_update` (the office accepts what a parent proposes). Medical notes are
+    # shown only to staff with DETAILS_SEE_MEDICAL.
+    dietary_notes = models.TextField(_("dietary notes"), blank=True)
+    medical_notes = models.TextField(_("medical notes"), blank=True)
     source_id = models.CharField(max_length=128, blank=True, default="")
     source_hash = models.CharField(max_length=32, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)

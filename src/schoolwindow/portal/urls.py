@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("schoolwindow.portal.home.urls")),
     path("absence/", include("schoolwindow.portal.absence.urls")),
+    path("details/", include("schoolwindow.portal.details.urls")),
 ]

@@ -27,6 +27,15 @@ KINDS = [
         refers_to=pupil_refs,
     ),
     EventKind(
+        action="absence.phoned_in",
+        label=gettext_lazy("Wrote down an absence a family phoned in"),
+        sentence=lambda e, n, who: (
+            _("%(who)s wrote down that %(pupil)s is away, as the family said on the phone")
+            % {"who": who, "pupil": pupil(e, n)}
+        ),
+        refers_to=pupil_refs,
+    ),
+    EventKind(
         action="absence.confirmed",
         label=gettext_lazy("Recorded a reported absence"),
         sentence=lambda e, n, who: (

@@ -103,6 +103,23 @@ class ReportForm(forms.Form):
         return data
 
 
+class PhonedForm(ReportForm):
+    """The same form, for the office, about one pupil already chosen, with who rang."""
+
+    guardian = forms.TypedChoiceField(
+        label=_("Who rang"), coerce=int, empty_value=None, required=False, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, callers: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, children=[], **kwargs)
+        del self.fields["child"]
+        field = self.fields["guardian"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [*callers, ("", _("Someone else"))]
+        if callers:
+            self.initial.setdefault("guardian", callers[0][0])
+
+
 def code_choices() -> list[tuple[str, str]]:
     """The DfE absence codes (engagement.codes), for the office to confirm or change."""
     return [

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from schoolwindow.core.capabilities import SEE_ABSENCE_REPORTS
+from schoolwindow.core.capabilities import CONFIRM_ABSENCES, SEE_ABSENCE_REPORTS
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import policy_for
+from schoolwindow.engagement.codes import ABSENCE, CODES
 from schoolwindow.engagement.models import AttendanceMark, Session
 from schoolwindow.people.contact import contactable_links
 from schoolwindow.people.models import Pupil, PupilStatus
+from schoolwindow.people.selectors import pupil_name_query
 from schoolwindow.portal.absence.models import (
     AbsenceReport,
     AbsenceSettings,
@@ -131,6 +133,15 @@ def first_day_calls(*, actor: Actor, school_id: int, today: dt.date) -> QuerySet
     reported = AbsenceReport.objects.filter(
         school_id=school_id, first_day__lte=today, last_day__gte=today
     ).exclude(part=DayPart.PM)
+    # Most recently away first: a child away again days after the last time is the call to make
+    # first; one never away comes after every one who has been.
+    last_away = (
+        AttendanceMark.objects.filter(
+            pupil_id=OuterRef("pk"), date__lt=today, code__in=sorted(absence_codes())
+        )
+        .order_by("-date")
+        .values("date")[:1]
+    )
     links = (
         contactable_links(school_id=school_id)
         .select_related("guardian")
@@ -142,7 +153,62 @@ def first_day_calls(*, actor: Actor, school_id: int, today: dt.date) -> QuerySet
         .filter(school_id=school_id, status=PupilStatus.ACTIVE)
         .exclude(pk__in=marked.values("pupil_id"))
         .exclude(pk__in=reported.values("pupil_id"))
+        .annotate(last_away=Subquery(last_away))
         .select_related("year_group")
         .prefetch_related(Prefetch("guardian_links", queryset=links, to_attr="callable_links"))
-        .order_by("year_group__ordinal", "legal_last_name", "legal_first_name", "id")
+        .order_by(
+            F("last_away").desc(nulls_last=True),
+            "year_group__ordinal",
+            "legal_last_name",
+            "legal_first_name",
+            "id",
+        )
     )
+
+
+def absence_codes() -> set[str]:
+    """The register codes that mean away (engagement.codes), authorised or not."""
+    return {code for code, (category, _meaning) in CODES.items() if category in ABSENCE}
+
+
+# --- An absence a family phoned in -----------------------------------------------------------
+
+PHONED_MATCHES = 20
+
+
+def phoned_pupils(*, actor: Actor, query: str) -> list[Pupil]:
+    """Pupils the office may write an absence down for, by name or UPN: at most 20."""
+    if len(query.strip()) < 2:
+        return []
+    return list(
+        policy_for(Pupil)
+        .visible(actor)
+        .filter(school_id__in=actor.schools_where(CONFIRM_ABSENCES), status=PupilStatus.ACTIVE)
+        .filter(pupil_name_query(query))
+        .select_related("year_group", "school")
+        .order_by("legal_last_name", "legal_first_name", "id")[:PHONED_MATCHES]
+    )
+
+
+def phoned_pupil(*, actor: Actor, pupil_id: int) -> Pupil | None:
+    return (
+        policy_for(Pupil)
+        .visible(actor)
+        .filter(
+            pk=pupil_id,
+            school_id__in=actor.schools_where(CONFIRM_ABSENCES),
+            status=PupilStatus.ACTIVE,
+        )
+        .select_related("year_group", "school")
+        .first()
+    )
+
+
+def who_may_ring(pupil: Pupil) -> list[tuple[int, str]]:
+    """The guardians the school may contact about the pupil, first contact first."""
+    links = (
+        contactable_links(school_id=pupil.school_id, pupil_id=pupil.pk)
+        .select_related("guardian")
+        .order_by("contact_priority", "guardian_id")
+    )
+    return [(link.guardian_id, link.guardian.display_name) for link in links]

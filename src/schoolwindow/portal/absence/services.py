@@ -9,9 +9,10 @@ import datetime as dt
 import uuid
 from collections.abc import Collection
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schoolwindow.audit.services import audit_record
@@ -21,6 +22,9 @@ from schoolwindow.core.once import AlreadyDone, content_token, once_claim, once_
 from schoolwindow.core.permissions import Actor
 from schoolwindow.core.policy import policy_for
 from schoolwindow.engagement.marks import SessionKey, attendance_marks_record
+from schoolwindow.messaging import api as messaging
+from schoolwindow.people.contact import contactable_links
+from schoolwindow.people.models import Guardian, Pupil
 from schoolwindow.portal.absence.models import (
     AbsenceReport,
     AbsenceSettings,
@@ -35,22 +39,10 @@ MAX_DETAIL = 1000
 EARLIEST = 14  # days back a family may still report (after that, the office asks them)
 
 
-def absence_report(
-    *,
-    actor: Actor,
-    pupil_id: int,
-    first_day: dt.date,
-    last_day: dt.date,
-    part: str,
-    reason: str,
-    detail: str = "",
-    today: dt.date | None = None,
-    once: uuid.UUID | None = None,
-) -> AbsenceReport:
-    today = today or timezone.localdate()
-    child = next((pupil for pupil in children_of(actor) if pupil.pk == pupil_id), None)
-    if child is None:
-        raise NotFound
+def _checked(
+    *, first_day: dt.date, last_day: dt.date, part: str, reason: str, detail: str, today: dt.date
+) -> str:
+    """The rules every report follows, whoever writes it down; the detail as it is kept."""
     if reason not in Reason.values:
         raise Invalid(_("Choose why your child is away."), field="reason")
     if part not in DayPart.values:
@@ -73,6 +65,28 @@ def absence_report(
     detail = detail.strip()[:MAX_DETAIL]
     if reason == Reason.OTHER and not detail:
         raise Invalid(_("Tell us in a few words why your child is away."), field="detail")
+    return detail
+
+
+def absence_report(
+    *,
+    actor: Actor,
+    pupil_id: int,
+    first_day: dt.date,
+    last_day: dt.date,
+    part: str,
+    reason: str,
+    detail: str = "",
+    today: dt.date | None = None,
+    once: uuid.UUID | None = None,
+) -> AbsenceReport:
+    today = today or timezone.localdate()
+    child = next((pupil for pupil in children_of(actor) if pupil.pk == pupil_id), None)
+    if child is None:
+        raise NotFound
+    detail = _checked(
+        first_day=first_day, last_day=last_day, part=part, reason=reason, detail=detail, today=today
+    )
     with transaction.atomic():
         repeated = _("This absence was already sent.")
         claim = once_claim(once, actor=actor, repeated=repeated)
@@ -100,6 +114,93 @@ def absence_report(
     return report
 
 
+def absence_phoned_in(
+    *,
+    actor: Actor,
+    pupil_id: int,
+    first_day: dt.date,
+    last_day: dt.date,
+    part: str,
+    reason: str,
+    detail: str = "",
+    guardian_id: int | None = None,
+    today: dt.date | None = None,
+    once: uuid.UUID | None = None,
+) -> AbsenceReport:
+    """The office writes down an absence a family phoned in: the same report, checked by the
+    same rules, that then goes through the same confirm path. `guardian_id` is who rang, if one
+    of the pupil's contactable guardians (never one under a contact restriction)."""
+    today = today or timezone.localdate()
+    pupil = policy_for(Pupil).visible(actor).filter(pk=pupil_id).first()
+    if pupil is None:
+        raise NotFound
+    actor.require(CONFIRM_ABSENCES, pupil.school_id)
+    if guardian_id is not None and not (
+        contactable_links(pupil_id=pupil.pk, guardian_id=guardian_id).exists()
+    ):
+        raise Invalid(_("Choose who rang from the list."), field="guardian")
+    detail = _checked(
+        first_day=first_day, last_day=last_day, part=part, reason=reason, detail=detail, today=today
+    )
+    with transaction.atomic():
+        repeated = _("This absence was already written down.")
+        claim = once_claim(once, actor=actor, repeated=repeated)
+        same = once_claim(
+            content_token("absence", pupil.pk, first_day, last_day, part, reason),
+            actor=actor,
+            repeated=repeated,
+        )
+        report = AbsenceReport.objects.create(
+            school_id=pupil.school_id,
+            pupil_id=pupil.pk,
+            guardian_id=guardian_id,
+            first_day=first_day,
+            last_day=last_day,
+            part=part,
+            reason=reason,
+            detail=detail,
+            taken_by=actor.user,
+        )
+        audit_record(actor=actor, action="absence.phoned_in", target=report)
+        url = reverse("portal_absence:confirm", kwargs={"report_id": report.pk})
+        once_done(claim, url)
+        once_done(same, url)
+    return report
+
+
+def _tell_the_family(*, actor: Actor, report: AbsenceReport) -> bool:
+    """A short message to the parent who reported it (in their language, through messaging's
+    public API, in the confirm's transaction). A family messaging may not write to (a contact
+    restriction since, say) is simply not told: the register is what matters here."""
+    guardian = (
+        Guardian.objects.filter(pk=report.guardian_id).first()
+        if report.guardian_id is not None
+        else None
+    )
+    if guardian is None:
+        return False
+    pupil = Pupil.objects.get(pk=report.pupil_id)
+    with translation.override(guardian.preferred_language or "en"):
+        subject = _("Your message about an absence")
+        body = _(
+            "Thank you for letting us know %(name)s would be away. The school has recorded it. "
+            "You do not need to do anything else."
+        ) % {"name": pupil.first_name}
+    try:
+        with transaction.atomic():
+            messaging.family_message_queue(
+                actor=actor,
+                school_id=report.school_id,
+                pupil_id=report.pupil_id,
+                guardian_ids=[guardian.pk],
+                subject=subject,
+                body=body,
+            )
+    except (messaging.ContactRestricted, PermissionDenied, ValueError):
+        return False
+    return True
+
+
 def absence_confirm(
     *,
     actor: Actor,
@@ -107,9 +208,12 @@ def absence_confirm(
     code: str,
     keep: Collection[SessionKey] = (),
     replace: Collection[SessionKey] = (),
+    tell_family: bool = True,
 ) -> AbsenceReport:
     """Record the report in the register with `code`. Sessions with a mark already taken must
-    each be named, in `keep` (leave the register's mark) or `replace`; otherwise MarksTaken."""
+    each be named, in `keep` (leave the register's mark) or `replace`; otherwise MarksTaken.
+    The parent who reported it is told by a short message unless `tell_family` is False (the
+    demo, whose messages are dated by its own clock)."""
     visible = policy_for(AbsenceReport).visible(actor)
     with transaction.atomic():
         # Lock the report: of two people confirming at once, the second waits, then sees it done.
@@ -133,11 +237,17 @@ def absence_confirm(
         report.confirmed_by = actor.user
         report.confirmed_at = timezone.now()
         report.save(update_fields=["status", "code", "confirmed_by", "confirmed_at"])
+        told = tell_family and _tell_the_family(actor=actor, report=report)
         audit_record(
             actor=actor,
             action="absence.confirmed",
             target=report,
-            detail={"code": report.code, "marks": written, "kept": len(set(keep))},
+            detail={
+                "code": report.code,
+                "marks": written,
+                "kept": len(set(keep)),
+                "family_told": told,
+            },
         )
     return report
 

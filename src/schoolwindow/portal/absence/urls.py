@@ -13,4 +13,5 @@ urlpatterns = [
     path("office/", views.office_list, name="office"),
     path("office/<int:report_id>/", views.office_confirm, name="confirm"),
     path("office/calling/", views.calling, name="calling"),
+    path("office/phoned/", views.office_phoned, name="phoned"),
 ]

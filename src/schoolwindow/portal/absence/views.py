@@ -30,7 +30,13 @@ from schoolwindow.core.requests import actor_of
 from schoolwindow.engagement.codes import describe
 from schoolwindow.engagement.marks import TakenMark, marks_taken
 from schoolwindow.portal.absence import selectors, services
-from schoolwindow.portal.absence.forms import DATE_BOXES, CallingTimeForm, ConfirmForm, ReportForm
+from schoolwindow.portal.absence.forms import (
+    DATE_BOXES,
+    CallingTimeForm,
+    ConfirmForm,
+    PhonedForm,
+    ReportForm,
+)
 from schoolwindow.portal.absence.models import AbsenceReport, ReportStatus
 from schoolwindow.portal.absence.policies import CONFIRM
 
@@ -114,7 +120,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/absence/new.html", _form_context(form), status=status)
 
 
-def _form_context(form: ReportForm) -> dict[str, Any]:
+def _form_context(form: ReportForm | PhonedForm) -> dict[str, Any]:
     """The form, its date boxes in threes, and an error summary that says which date is wrong."""
     first_legend, last_legend = _("First day away"), _("Last day away")
     summary: list[tuple[str | None, str]] = [
@@ -155,7 +161,8 @@ def office_list(request: HttpRequest) -> HttpResponse:
     for report in page.object_list:
         report.suggested = selectors.SUGGESTED_CODE.get(report.reason, "O")  # type: ignore[attr-defined]
         report.suggested_meaning = describe(report.suggested)  # type: ignore[attr-defined]
-    return render(request, "portal/absence/office.html", {"page": page, "today": today})
+    context = {"page": page, "today": today, "may_confirm": actor.can_anywhere(CONFIRM_ABSENCES)}
+    return render(request, "portal/absence/office.html", context)
 
 
 def _session_key(raw: str) -> tuple[dt.date, str] | None:
@@ -233,6 +240,54 @@ def office_confirm(request: HttpRequest, report_id: int) -> HttpResponse:
         "may_confirm": may_confirm and report.status == ReportStatus.RECEIVED,
     }
     return render(request, "portal/absence/confirm.html", context, status=status)
+
+
+@office
+def office_phoned(request: HttpRequest) -> HttpResponse:
+    """The office writes down an absence a family phoned in: find the pupil, then the same
+    questions as the family's form, and who rang; it then waits on the list to be confirmed."""
+    actor = actor_of(request)
+    if not actor.can_anywhere(CONFIRM_ABSENCES):
+        raise PermissionDenied
+    raw = request.GET.get("pupil", "")
+    if not raw:
+        query = request.GET.get("q", "")[:100]
+        matches = selectors.phoned_pupils(actor=actor, query=query)
+        found = {"query": query, "matches": matches}
+        return render(request, "portal/absence/phoned_find.html", found)
+    pupil = selectors.phoned_pupil(actor=actor, pupil_id=int(raw)) if raw.isdigit() else None
+    if pupil is None:
+        raise NotFound
+    form = PhonedForm(
+        request.POST if request.method == "POST" else None,
+        callers=selectors.who_may_ring(pupil),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and form.cleaned_data["first"] is not None:
+            data = form.cleaned_data
+            try:
+                made, status = attempt_form(
+                    form,
+                    services.absence_phoned_in,
+                    actor=actor,
+                    pupil_id=pupil.pk,
+                    guardian_id=data["guardian"],
+                    first_day=data["first"],
+                    last_day=data["last"],
+                    part=data["part"],
+                    reason=data["reason"],
+                    detail=data["detail"],
+                    once=form_token(request.POST),
+                )
+            except AlreadyDone as repeat:
+                return already_done(request, repeat, fallback=reverse("portal_absence:office"))
+            if made is not None:
+                flash.success(request, _("Written down. Now record it in the register."))
+                return redirect("portal_absence:confirm", report_id=made.pk)
+    context: dict[str, Any] = {**_form_context(form), "pupil": pupil}
+    return render(request, "portal/absence/phoned.html", context, status=status)
 
 
 @office
