@@ -22,6 +22,8 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.IMPORT_UPLOAD_DIR = tmp_path / "imports"
     settings.AXES_ENABLED = False
+    # A page read twice in a test shows what changed in between (tests/portal tests the cache).
+    settings.PARENT_HOME_CACHE_SECONDS = 0
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

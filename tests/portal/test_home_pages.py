@@ -152,3 +152,30 @@ def test_other_pages_keep_the_stylesheet_apart_and_no_nonce(world: World) -> Non
     response = client_for(world, "parent").get(reverse("account"))
     assert "nonce-" not in response["Content-Security-Policy"]
     assert 'rel="stylesheet"' in response.content.decode()
+
+
+def test_the_home_is_briefly_kept_but_the_parents_own_changes_show_at_once(
+    world: World, settings: object
+) -> None:
+    """With the short cache on: what the school adds shows once it runs out; what the parent
+    sends (any form that went through) shows straight away."""
+    settings.PARENT_HOME_CACHE_SECONDS = 30  # type: ignore[attr-defined]
+    client = client_for(world, "parent")
+    home = reverse("parent_home")
+    client.get(home)
+    head_video(world, subject="Fresh from the head")
+    assert "Fresh from the head" not in client.get(home).content.decode()
+    # The parent changes their language (any form of theirs that goes through will do).
+    client.post(reverse("language_set"), {"language": "en-gb", "next": home})
+    assert "Fresh from the head" in client.get(home).content.decode()
+
+
+def test_the_kept_home_costs_a_handful_of_queries(world: World, settings: object) -> None:
+    more_of_everything(world, 0)
+    full = home_queries(world)
+    settings.PARENT_HOME_CACHE_SECONDS = 30  # type: ignore[attr-defined]
+    client = client_for(world, "parent")
+    client.get(reverse("parent_home"))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("parent_home"))
+    assert len(queries) < full

@@ -27,12 +27,17 @@ from schoolwindow.people.selectors import ChildSummary, guardian_children_list
 class ParentHome:
     children: list[ChildSummary]
     child: ChildSummary | None
-    waiting: list[WaitingItem]
-    panels: list[ShownPanel]
+    subject: ParentHomeSubject | None
 
     @property
     def schools_differ(self) -> bool:
         return len({c.pupil.school_id for c in self.children}) > 1
+
+
+@dataclass(frozen=True)
+class ParentHomeSections:
+    waiting: list[WaitingItem]
+    panels: list[ShownPanel]
 
 
 def chosen_child(children: list[ChildSummary], child_id: int | None) -> ChildSummary | None:
@@ -52,16 +57,19 @@ def parent_home_get(*, actor: Actor, child_id: int | None, today: dt.date) -> Pa
     children = guardian_children_list(actor=actor)
     child = chosen_child(children, child_id)
     if child is None:
-        return ParentHome(children=[], child=None, waiting=[], panels=[])
+        return ParentHome(children=[], child=None, subject=None)
     subject = ParentHomeSubject(
         child=child.pupil,
         children=[c.pupil for c in children],
         guardian_id=actor.guardian_id,
         today=today,
     )
-    return ParentHome(
-        children=children,
-        child=child,
+    return ParentHome(children=children, child=child, subject=subject)
+
+
+def parent_home_sections(*, actor: Actor, subject: ParentHomeSubject) -> ParentHomeSections:
+    """What every app has for this parent and child: things to do, and a section each."""
+    return ParentHomeSections(
         waiting=PARENT_WAITING.items(actor=actor, subject=subject),
         panels=PARENT_HOME.shown(actor=actor, subject=subject, mode="guardian"),
     )
