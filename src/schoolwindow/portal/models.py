@@ -1,5 +1,18 @@
 """The portal's tables live in its sub-packages; Django looks for them here."""
 
 from schoolwindow.portal.absence.models import AbsenceReport, AbsenceSettings
+from schoolwindow.portal.consent.models import (
+    ConsentAnswer,
+    ConsentPupil,
+    ConsentReminder,
+    ConsentRequest,
+)
 
-__all__ = ["AbsenceReport", "AbsenceSettings"]
+__all__ = [
+    "AbsenceReport",
+    "AbsenceSettings",
+    "ConsentAnswer",
+    "ConsentPupil",
+    "ConsentReminder",
+    "ConsentRequest",
+]

@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("absence/", include("schoolwindow.portal.absence.urls")),
+    path("consent/", include("schoolwindow.portal.consent.urls")),
 ]
