@@ -285,7 +285,7 @@ def test_a_family_who_answered_is_not_reminded_and_the_page_says_how_many(world:
     response = client_for(world, "office").post(
         reverse("portal_consent:remind", kwargs={"request_id": consent.pk}), follow=True
     )
-    assert "Reminders sent to 1 families" in response.content.decode()
+    assert "Families reminded now: 1." in response.content.decode()
     assert list(ConsentReminder.objects.values_list("guardian_id", flat=True)) == [
         world.cara_parent.pk
     ]

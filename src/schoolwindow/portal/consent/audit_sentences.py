@@ -26,7 +26,7 @@ KINDS = [
         action="consent.requested",
         label=gettext_lazy("Asked families for consent"),
         sentence=lambda e, n, who: (
-            _("%(who)s asked the families of %(count)s pupils about “%(title)s”")
+            _("%(who)s asked families about “%(title)s” (pupils: %(count)s)")
             % {"who": who, "count": e.detail.get("pupils", 0), "title": e.detail.get("title", "")}
         ),
     ),
@@ -83,7 +83,7 @@ KINDS = [
         action="consent.reminded",
         label=gettext_lazy("Reminded families about consent"),
         sentence=lambda e, n, who: (
-            _("%(who)s sent a consent reminder to %(sent)s families")
+            _("%(who)s reminded families about consent (messages sent: %(sent)s)")
             % {"who": who, "sent": e.detail.get("sent", 0)}
         ),
     ),

@@ -264,7 +264,7 @@ def staff_remind(request: HttpRequest, request_id: int) -> HttpResponse:
         flash.success(
             request,
             _(
-                "Reminders sent to %(sent)s families. Already reminded today: %(today)s. "
+                "Families reminded now: %(sent)s. Already reminded today: %(today)s. "
                 "Had every reminder (%(cap)s): %(capped)s. Could not be written to from here: "
                 "%(unreachable)s."
             )
