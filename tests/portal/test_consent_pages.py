@@ -167,3 +167,15 @@ def test_the_status_page_costs_the_same_at_300_pupils(world: World) -> None:
         response = client_for(world, "office").get(day_url)
     assert len(day_many) == len(day_few)
     assert response.content.decode().count("Inhaler in bag") == 100
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [("teacher", True), ("office", True), ("leader", True), ("advocate", False), ("dsl", False)],
+)
+def test_the_staff_home_leads_to_the_requests(world: World, role: str, shown: bool) -> None:
+    consent = trip_for(world)
+    page = client_for(world, role).get(reverse("home")).content.decode()
+    status = reverse("portal_consent:status", kwargs={"request_id": consent.pk})
+    assert (status in page) is shown
+    assert (f'href="{reverse("portal_consent:staff")}"' in page) is shown

@@ -1,17 +1,20 @@
-"""What consent puts on the parent's home: "Give consent for … by <date>" among the things
-waiting, for every child at once, and a small section about the child shown."""
+"""What consent puts on the home pages: on the parent's, "Give consent for … by <date>" among
+the things waiting (every child at once) and a small section about the child shown; on the
+staff home, the requests still open, as the way in to the consent pages."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from schoolwindow.core.panels import ParentHomeSubject, WaitingItem
+from schoolwindow.core.capabilities import CONSENT_MANAGE
+from schoolwindow.core.panels import HOME_TOP, ParentHomeSubject, WaitingItem
 from schoolwindow.core.permissions import Actor
-from schoolwindow.portal.consent.selectors import Status, family_items
+from schoolwindow.portal.consent.selectors import Status, family_items, staff_requests
 
 HOME_ROWS = 3
 
@@ -53,3 +56,16 @@ def consent_home_section(actor: Actor, subject: ParentHomeSubject) -> dict[str, 
     if not items:
         return None
     return {"consent_items": items[:HOME_ROWS], "consent_more": len(items) > HOME_ROWS}
+
+
+def staff_home_consent(actor: Actor, today: dt.date) -> dict[str, Any] | None:
+    """Staff who manage consent: the requests still open for answers (at most a few, one
+    query), with a link to all of them — the way in from the staff home page."""
+    if not actor.is_staff_member or not actor.can_anywhere(CONSENT_MANAGE):
+        return None
+    open_now = list(
+        staff_requests(actor=actor)
+        .filter(deadline__gte=today)
+        .order_by("deadline", "id")[: HOME_TOP + 1]
+    )
+    return {"open_requests": open_now[:HOME_TOP], "more": len(open_now) > HOME_TOP}
