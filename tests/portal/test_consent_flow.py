@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -257,35 +258,42 @@ def test_the_trip_list_shows_notes_and_a_number_to_call(world: World) -> None:
 # --- Reminders ---------------------------------------------------------------------------
 
 
-def test_reminders_are_counted_and_capped(world: World) -> None:
+def test_reminders_are_counted_and_capped(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
     consent = trip_for(world)
     office = actor_for(world.staff["office"].user)
     today = timezone.localdate()
-    first = services.consent_remind(actor=office, request_id=consent.pk, today=today)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.consent_remind(actor=office, request_id=consent.pk, today=today)
     # Maria (Ada) and Carol (Cara) have not answered; Piotr is never written to.
     assert (first.sent, first.today, first.capped) == (2, 0, 0)
     same_day = services.consent_remind(actor=office, request_id=consent.pk, today=today)
     assert (same_day.sent, same_day.today) == (0, 2)
     for later in (1, 2):
-        services.consent_remind(
-            actor=office, request_id=consent.pk, today=today + dt.timedelta(days=later)
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.consent_remind(
+                actor=office, request_id=consent.pk, today=today + dt.timedelta(days=later)
+            )
     capped = services.consent_remind(
         actor=office, request_id=consent.pk, today=today + dt.timedelta(days=3)
     )
     assert (capped.sent, capped.capped) == (0, 2)
     assert ConsentReminder.objects.count() == 6
     assert Message.objects.filter(conversation__subject__startswith="Reminder").count() == 6
+    assert not ConsentReminder.objects.filter(queued_at=None).exists()
     assert not ConsentReminder.objects.filter(guardian=world.piotr).exists()
 
 
-def test_a_family_who_answered_is_not_reminded_and_the_page_says_how_many(world: World) -> None:
+def test_a_family_who_answered_is_not_reminded_and_the_page_says_how_many(
+    world: World,
+) -> None:
     consent = trip_for(world)
     post_answer(client_for(world, "parent"), consent, world.ada.pk)
     response = client_for(world, "office").post(
         reverse("portal_consent:remind", kwargs={"request_id": consent.pk}), follow=True
     )
-    assert "Families reminded now: 1." in response.content.decode()
+    assert "Families who get a reminder now: 1." in response.content.decode()
     assert list(ConsentReminder.objects.values_list("guardian_id", flat=True)) == [
         world.cara_parent.pk
     ]
@@ -318,3 +326,18 @@ def test_the_parent_home_lists_the_consent_waiting(world: World) -> None:
     assert section.context["consent_items"][0].request == consent
     post_answer(client_for(world, "parent"), consent, world.ada.pk)
     assert PARENT_WAITING.items(actor=maria, subject=subject_for(world)) == []
+
+
+def test_a_family_who_answers_before_the_task_runs_gets_nothing(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    consent = trip_for(world)
+    office = actor_for(world.staff["office"].user)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.consent_remind(actor=office, request_id=consent.pk)
+    post_answer(client_for(world, "parent"), consent, world.ada.pk)
+    for callback in callbacks:
+        callback()
+    assert Message.objects.filter(conversation__subject__startswith="Reminder").count() == 1
+    # Run again (a retried task): nothing more is queued.
+    assert services.consent_reminders_send(request_id=consent.pk, sent_on=timezone.localdate()) == 0

@@ -119,8 +119,9 @@ class ConsentAnswer(models.Model):
 
 
 class ConsentReminder(models.Model):
-    """A reminder sent to one family (guardian) about one request: at most one a day, and a
-    few in all (services.REMINDER_CAP)."""
+    """A reminder to one family (guardian) about one request: at most one a day, and a few in
+    all (services.REMINDER_CAP). Recorded when staff press "remind"; the message itself is
+    queued by a task after the commit, so one press for a whole school answers at once."""
 
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     request = models.ForeignKey(ConsentRequest, on_delete=models.CASCADE, related_name="reminders")
@@ -129,6 +130,10 @@ class ConsentReminder(models.Model):
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Written by the task that queues the message (services.consent_reminders_send), after
+    # the staff member's press has counted and recorded the reminder.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    failed = models.BooleanField(default=False)  # messaging refused (e.g. no way to reach)
 
     class Meta:
         constraints = [

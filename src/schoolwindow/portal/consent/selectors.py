@@ -27,6 +27,7 @@ from schoolwindow.portal.consent.models import (
     Audience,
     ConsentAnswer,
     ConsentPupil,
+    ConsentReminder,
     ConsentRequest,
     Rule,
 )
@@ -232,6 +233,14 @@ def filter_rows(
             if word in row.pupil.display_name.lower() or word in row.pupil.legal_last_name.lower()
         ]
     return chosen
+
+
+def reminder_counts(request: ConsentRequest) -> dict[str, int]:
+    """Reminders sent about the request so far, and those messaging could not send."""
+    counts = ConsentReminder.objects.filter(request=request).aggregate(
+        sent=Count("id"), failed=Count("id", filter=Q(failed=True))
+    )
+    return {"sent": counts["sent"] or 0, "failed": counts["failed"] or 0}
 
 
 # --- Families ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -324,16 +324,32 @@ def consent_paid_set(*, actor: Actor, request_id: int, pupil_id: int, paid: bool
 
 @dataclass(frozen=True)
 class Reminded:
-    sent: int  # families written to now
+    sent: int  # families who get a reminder now (queued after the commit)
     capped: int  # families who have had every reminder they can get
     today: int  # families already reminded today
-    unreachable: int  # the message could not be sent from here
+
+
+def waiting_families(request: ConsentRequest) -> dict[int, list[tuple[int, str]]]:
+    """Guardian → the children (id, name) still waiting for their answer."""
+    families: dict[int, list[tuple[int, str]]] = {}
+    for row in status_rows(request):
+        if row.status != Status.WAITING:
+            continue
+        for asked in row.asked:
+            if asked.answer is None:
+                families.setdefault(asked.guardian_id, []).append(
+                    (row.pupil.pk, row.pupil.display_name)
+                )
+    return families
 
 
 def consent_remind(*, actor: Actor, request_id: int, today: dt.date | None = None) -> Reminded:
     """Remind each family (guardian) who has not answered for a child still waiting: one
     message for all their children in the request, at most one a day and REMINDER_CAP in
-    all. Sent through messaging's public interface, in the family's language and channel."""
+    all. The reminders are counted and recorded here; the messages are queued through
+    messaging's public interface by a task after the commit (consent_reminders_send)."""
+    from schoolwindow.portal.consent.tasks import consent_reminders_send_task
+
     today = today or timezone.localdate()
     policy = policy_for(ConsentRequest)
     with transaction.atomic():
@@ -344,15 +360,7 @@ def consent_remind(*, actor: Actor, request_id: int, today: dt.date | None = Non
         policy.check(actor, MANAGE, request)
         if request.deadline < today:
             raise Invalid(_("The deadline has passed: no more reminders."))
-        families: dict[int, list[tuple[int, str]]] = {}
-        for row in status_rows(request):
-            if row.status != Status.WAITING:
-                continue
-            for asked in row.asked:
-                if asked.answer is None:
-                    families.setdefault(asked.guardian_id, []).append(
-                        (row.pupil.pk, row.pupil.display_name)
-                    )
+        families = waiting_families(request)
         counts: dict[int, int] = {}
         reminded_today: set[int] = set()
         for guardian_id, sent_on in ConsentReminder.objects.filter(
@@ -361,54 +369,84 @@ def consent_remind(*, actor: Actor, request_id: int, today: dt.date | None = Non
             counts[guardian_id] = counts.get(guardian_id, 0) + 1
             if sent_on == today:
                 reminded_today.add(guardian_id)
-        sent = capped = already = unreachable = 0
-        link = settings.SITE_URL + reverse("portal_consent:family")
-        for guardian_id, children in sorted(families.items()):
-            if guardian_id in reminded_today:
-                already += 1
-                continue
-            if counts.get(guardian_id, 0) >= REMINDER_CAP:
-                capped += 1
-                continue
-            names = ", ".join(name for _pk, name in children)
-            body = _(
-                "A reminder: please tell us whether you agree to “%(title)s” for %(names)s "
-                "by %(deadline)s. You can answer here: %(link)s"
-            ) % {
-                "title": request.title,
-                "names": names,
-                "deadline": request.deadline.strftime("%d/%m/%Y"),
-                "link": link,
-            }
-            try:
-                with transaction.atomic():
-                    ConsentReminder.objects.create(
-                        school_id=request.school_id,
-                        request=request,
-                        guardian_id=guardian_id,
-                        sent_on=today,
-                        sent_by=actor.user,
-                    )
-                    messaging.family_message_queue(
-                        actor=actor,
-                        school_id=request.school_id,
-                        guardian_ids=[guardian_id],
-                        pupil_id=children[0][0],
-                        subject=_("Reminder: %(title)s") % {"title": request.title},
-                        body=body,
-                    )
-            except IntegrityError:
-                already += 1
-                continue
-            except (PermissionDenied, ValueError):
-                unreachable += 1
-                continue
-            sent += 1
-        result = Reminded(sent=sent, capped=capped, today=already, unreachable=unreachable)
+        capped = [
+            g for g in families if g not in reminded_today and counts.get(g, 0) >= REMINDER_CAP
+        ]
+        chosen = [g for g in sorted(families) if g not in reminded_today and g not in capped]
+        ConsentReminder.objects.bulk_create(
+            [
+                ConsentReminder(
+                    school_id=request.school_id,
+                    request=request,
+                    guardian_id=guardian_id,
+                    sent_on=today,
+                    sent_by=actor.user,
+                )
+                for guardian_id in chosen
+            ]
+        )
+        result = Reminded(sent=len(chosen), capped=len(capped), today=len(reminded_today))
         audit_record(
             actor=actor,
             action="consent.reminded",
             target=request,
-            detail={"sent": sent, "capped": capped, "today": already},
+            detail={"sent": result.sent, "capped": result.capped, "today": result.today},
         )
+        if chosen:
+            day = today.isoformat()
+            transaction.on_commit(lambda: consent_reminders_send_task.enqueue(request.pk, day))
     return result
+
+
+def consent_reminders_send(*, request_id: int, sent_on: dt.date) -> int:
+    """Queue the message of each reminder recorded for this day and not yet queued, as the
+    member of staff who pressed "remind" (their permissions, through messaging's checks). A
+    family who has answered since gets nothing. Returns how many messages were queued."""
+    from schoolwindow.people.actors import actor_for
+
+    request = ConsentRequest.objects.filter(pk=request_id).first()
+    if request is None:
+        return 0
+    families = waiting_families(request)
+    link = settings.SITE_URL + reverse("portal_consent:family")
+    queued = 0
+    pending = ConsentReminder.objects.filter(
+        request=request, sent_on=sent_on, queued_at__isnull=True
+    ).select_related("sent_by")
+    for reminder in pending.order_by("guardian_id"):
+        with transaction.atomic():
+            # Lock the reminder: a task run twice queues each message once.
+            locked = (
+                ConsentReminder.objects.select_for_update()
+                .filter(pk=reminder.pk, queued_at__isnull=True)
+                .first()
+            )
+            if locked is None:
+                continue
+            locked.queued_at = timezone.now()
+            children = families.get(locked.guardian_id, [])
+            if children:
+                body = _(
+                    "A reminder: please tell us whether you agree to “%(title)s” for %(names)s "
+                    "by %(deadline)s. You can answer here: %(link)s"
+                ) % {
+                    "title": request.title,
+                    "names": ", ".join(name for _pk, name in children),
+                    "deadline": request.deadline.strftime("%d/%m/%Y"),
+                    "link": link,
+                }
+                try:
+                    with transaction.atomic():
+                        messaging.family_message_queue(
+                            actor=actor_for(reminder.sent_by),
+                            school_id=request.school_id,
+                            guardian_ids=[locked.guardian_id],
+                            pupil_id=children[0][0],
+                            subject=_("Reminder: %(title)s") % {"title": request.title},
+                            body=body,
+                        )
+                    queued += 1
+                except (PermissionDenied, ValueError):
+                    locked.failed = True
+            locked.save(update_fields=["queued_at", "failed"])
+    return queued

@@ -248,6 +248,7 @@ def staff_status(request: HttpRequest, request_id: int) -> HttpResponse:
         "may_record": policy_for(ConsentRequest).may(actor, RECORD, consent),
         "is_open": consent.deadline >= timezone.localdate(),
         "cap": services.REMINDER_CAP,
+        "reminders": selectors.reminder_counts(consent),
     }
     return render(request, "portal/consent/staff_status.html", context)
 
@@ -264,16 +265,14 @@ def staff_remind(request: HttpRequest, request_id: int) -> HttpResponse:
         flash.success(
             request,
             _(
-                "Families reminded now: %(sent)s. Already reminded today: %(today)s. "
-                "Had every reminder (%(cap)s): %(capped)s. Could not be written to from here: "
-                "%(unreachable)s."
+                "Families who get a reminder now: %(sent)s. Already reminded today: %(today)s. "
+                "Had every reminder (%(cap)s): %(capped)s."
             )
             % {
                 "sent": result.sent,
                 "today": result.today,
                 "cap": services.REMINDER_CAP,
                 "capped": result.capped,
-                "unreachable": result.unreachable,
             },
         )
     return redirect("portal_consent:status", request_id=consent.pk)
