@@ -1,8 +1,8 @@
 """On a 390 px phone: a teacher asks the families of a tutor group about a museum trip; the
 parent, in Polish, forgets to choose, is told which question needs an answer, then gives
 consent with a note for the day; the office sees the answer and the trip leader's list shows
-the note and a number to call — never the restricted father's. Every page fits the screen
-and is axe-core clean."""
+the note and a number to call — never the restricted father's; the office records the
+payment. Every page fits the screen and is axe-core clean."""
 
 from __future__ import annotations
 
@@ -97,6 +97,12 @@ def test_a_teacher_asks_a_parent_gives_consent_in_polish_and_the_trip_list_has_i
         office.get_by_role("link", name="Trip to the Science Museum").click()
         expect(office.locator("main")).to_contain_text("Consent given")
         check(office)
+        office.get_by_role("link", name=world.pupil.display_name).click()
+        check(office)
+        office.get_by_role("button", name="Record as paid").click()
+        expect(office.locator("main")).to_contain_text("Payment record saved.")
+        check(office)
+        office.get_by_role("link", name="Trip to the Science Museum").click()
         office.get_by_role("link", name="List for the day").click()
         expect(office.locator("main")).to_contain_text("Alergia na orzechy")
         expect(office.locator("main")).to_contain_text(world.parent.phone)
