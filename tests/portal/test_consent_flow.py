@@ -341,3 +341,19 @@ def test_a_family_who_answers_before_the_task_runs_gets_nothing(
     assert Message.objects.filter(conversation__subject__startswith="Reminder").count() == 1
     # Run again (a retried task): nothing more is queued.
     assert services.consent_reminders_send(request_id=consent.pk, sent_on=timezone.localdate()) == 0
+
+
+def test_the_audit_log_tells_the_story_in_sentences(world: World, english: None) -> None:
+    consent = trip_for(world)
+    client = client_for(world, "parent")
+    post_answer(client, consent, world.ada.pk)
+    post_answer(client, consent, world.ada.pk, "no", version=1)
+    office = actor_for(world.staff["office"].user)
+    services.consent_paid_set(actor=office, request_id=consent.pk, pupil_id=world.ada.pk, paid=True)
+    services.consent_remind(actor=office, request_id=consent.pk)
+    log = client_for(world, "dsl").get("/audit/").content.decode()
+    assert "asked families about “Trip to the Science Museum” (pupils: 2)" in log
+    assert "answered yes for Ada Kowalska" in log
+    assert "changed their answer for Ada Kowalska to no" in log
+    assert "recorded that Ada Kowalska&#x27;s place is paid" in log
+    assert "reminded families about consent (messages sent: 1)" in log
