@@ -47,9 +47,10 @@ def test_the_parts_run_in_the_listed_order() -> None:
         "support.parcels",
         "portal",
         "portal.details",
+        "portal.consent",
     ]
     assert all(isinstance(part, DemoPart) for part in parts)
-    assert [part.history for part in parts] == [False] * 4 + [True] * 13
+    assert [part.history for part in parts] == [False] * 4 + [True] * 14
 
 
 def test_a_module_without_a_part_is_refused() -> None:

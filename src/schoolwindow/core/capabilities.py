@@ -323,3 +323,19 @@ DETAILS_SEE_MEDICAL = capability(
     Role.PASTORAL,
     Role.DSL,
 )
+# Consent and trip forms (portal/consent): teachers who lead trips, the office, leaders and
+# pastoral staff ask families and follow up; the office (and leaders) record an answer given
+# on the phone and tick payments.
+CONSENT_MANAGE = capability(
+    "ask families for consent (trips and more), see every pupil's answer, send reminders and "
+    "print the trip list",
+    Role.LEADER,
+    Role.OFFICE,
+    Role.TEACHER,
+    Role.PASTORAL,
+)
+CONSENT_RECORD = capability(
+    "record consent a parent gave on the phone, and record payments",
+    Role.OFFICE,
+    Role.LEADER,
+)

@@ -9,7 +9,9 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         # Models are only importable once the registry is ready, hence here and not at the top.
         from schoolwindow.portal.absence.registry import register_absence
+        from schoolwindow.portal.consent.registry import register_consent
         from schoolwindow.portal.details.registry import register_details
 
         register_absence()
         register_details()
+        register_consent()

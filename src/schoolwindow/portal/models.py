@@ -7,6 +7,12 @@ from schoolwindow.portal.details.models import (
     DetailsSettings,
     MedicalAlert,
 )
+from schoolwindow.portal.consent.models import (
+    ConsentAnswer,
+    ConsentPupil,
+    ConsentReminder,
+    ConsentRequest,
+)
 
 __all__ = [
     "AbsenceReport",
@@ -15,4 +21,8 @@ __all__ = [
     "DetailsCheck",
     "DetailsSettings",
     "MedicalAlert",
+    "ConsentAnswer",
+    "ConsentPupil",
+    "ConsentReminder",
+    "ConsentRequest",
 ]

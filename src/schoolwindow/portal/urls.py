@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("schoolwindow.portal.home.urls")),
     path("absence/", include("schoolwindow.portal.absence.urls")),
     path("details/", include("schoolwindow.portal.details.urls")),
+    path("consent/", include("schoolwindow.portal.consent.urls")),
 ]

@@ -47,6 +47,7 @@ DEMO_PARTS: tuple[str, ...] = (
     "schoolwindow.demo.parts.support.parcels",
     "schoolwindow.demo.parts.portal",
     "schoolwindow.demo.parts.portal_details",
+    "schoolwindow.demo.parts.portal_consent",
 )
 
 
