@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('people', '0005_pupil_health_notes'),
-        ('portal', '0001_initial'),
+        ('portal', '0002_consent'),
         ('schools', '0002_school_address_phone'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
