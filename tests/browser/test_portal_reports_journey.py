@@ -124,6 +124,7 @@ def test_a_parent_reads_downloads_acknowledges_and_replies_in_polish(
     report = PupilReport.objects.get(pk=report_id)
     reading = ReportReading.objects.get(report=report, guardian=world.parent)
     assert reading.acknowledged_at is not None and reading.replied_at is not None
+    assert report.conversation_id is not None
     assert Message.objects.filter(
         conversation_id=report.conversation_id, author_guardian=world.parent
     ).exists()
