@@ -81,6 +81,7 @@ def published(reports: Reports) -> PupilReport:
     approved(reports, reports.world.ada)
     approved(reports, reports.world.cara)
     services.run_publish(actor=reports.actor("leader"), run_id=reports.run.pk)
+    services.reports_tell(run_id=reports.run.pk)  # the worker's part, after the commit
     return PupilReport.objects.get(run=reports.run, pupil=reports.world.ada)
 
 

@@ -152,6 +152,7 @@ def portal_reports_demo_build(ctx: DemoContext) -> None:
             ]
         )
         result = services.run_publish(actor=actor, run_id=done_run.pk)
+        services.reports_tell(run_id=done_run.pk)  # the worker's part, done here at once
         published += result.reports
         # Families read it over the days since.
         reports = list(

@@ -298,11 +298,8 @@ def publish(request: HttpRequest, run_id: int) -> HttpResponse:
     if done is not None:
         flash.success(
             request,
-            _(
-                "Published %(reports)d reports. %(told)d families were told; %(none)d have no "
-                "way to be contacted."
-            )
-            % {"reports": done.reports, "told": done.told, "none": done.no_contact},
+            _("Published %(reports)d reports. Families are being told now, each their usual way.")
+            % {"reports": done.reports},
         )
     return redirect("portal_reports:run", run_id=run.pk)
 
