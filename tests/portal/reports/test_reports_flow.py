@@ -479,3 +479,33 @@ def test_the_parents_list_costs_the_same_whatever_the_number_of_reports(
     with CaptureQueriesContext(connection) as five:
         client.get(reverse("portal_reports:family"))
     assert len(five) == len(one)
+
+
+def test_planning_the_same_runs_twice_plans_them_once(reports: Reports) -> None:
+    client = client_for(reports.world, "leader")
+    data: dict[str, Any] = {
+        "template": reports.template.pk,
+        "year_groups": [reports.world.year7.pk],
+        "name_1": "Summer 2",
+        "opens_1": "2027-06-01",
+        "closes_1": "2027-06-20",
+        "publish_1": "2027-07-10",
+        "once": "3d7c3c1e-2fa1-11d2-883f-0016d3cca427",
+    }
+    assert client.post(reverse("portal_reports:schedule"), data).status_code == 302
+    assert client.post(reverse("portal_reports:schedule"), data).status_code == 302
+    # A second tab (its own token) is told the name is taken, and keeps what it typed.
+    data["once"] = "4e7c3c1e-2fa1-11d2-883f-0016d3cca427"
+    again = client.post(reverse("portal_reports:schedule"), data)
+    assert again.status_code == 400
+    assert "already has a run called Summer 2" in again.content.decode()
+    assert ReportRun.objects.filter(name="Summer 2").count() == 1
+
+
+def test_a_teacher_sees_only_their_class_in_the_run(reports: Reports) -> None:
+    url = reverse("portal_reports:run", kwargs={"run_id": reports.run.pk})
+    teacher = client_for(reports.world, "teacher").get(url).content.decode()
+    leader = client_for(reports.world, "leader").get(url).content.decode()
+    assert "Kowalska" in teacher and "Jones" not in teacher
+    assert "Kowalska" in leader and "Jones" in leader
+    assert "Publish to families" in leader and "Publish to families" not in teacher
