@@ -1,4 +1,4 @@
-"""The demo's progress reports: at each school, a run published to families ten days ago and
+"""The demo's progress reports: at each school, a run published to families sixteen days ago and
 the next run being written now.
 
 The published run covers the year group of the demo parent's child at that school (Year 7 or
@@ -19,6 +19,7 @@ from django.utils import timezone
 from schoolwindow.demo.context import DemoContext
 from schoolwindow.demo.logins import LOGIN_USERNAMES
 from schoolwindow.demo.parts import DemoPart
+from schoolwindow.messaging.models import PENDING_STATUSES, Delivery, DeliveryStatus
 from schoolwindow.people.actors import actor_for
 from schoolwindow.people.contact import contactable_links
 from schoolwindow.people.models import Guardian, Pupil, PupilStatus, Staff
@@ -32,6 +33,9 @@ from schoolwindow.portal.reports.models import (
 )
 from schoolwindow.schools.models import School, YearGroup
 
+# Over messaging's two weeks of looking back for unread copies to follow with a text: the
+# demo's families are not chased again the morning it starts.
+PUBLISHED_DAYS_AGO = 16
 SUBJECTS = {
     "secondary": ["English", "Maths", "Science", "History", "Geography", "Art", "PE"],
     "primary": ["Reading", "Writing", "Maths", "Science", "Topic", "PE"],
@@ -115,9 +119,9 @@ def portal_reports_demo_build(ctx: DemoContext) -> None:
             school=school,
             template=template,
             name="Autumn 1",
-            writing_opens=today - dt.timedelta(days=30),
-            writing_closes=today - dt.timedelta(days=14),
-            publish_on=today - dt.timedelta(days=10),
+            writing_opens=today - dt.timedelta(days=36),
+            writing_closes=today - dt.timedelta(days=20),
+            publish_on=today - dt.timedelta(days=PUBLISHED_DAYS_AGO),
         )
         next_run = ReportRun.objects.create(
             school=school,
@@ -187,12 +191,9 @@ def portal_reports_demo_build(ctx: DemoContext) -> None:
                 opened += 1
                 acknowledged += ack is not None
         ReportReading.objects.bulk_create(readings)
-        PupilReport.objects.filter(run=done_run).update(
-            published_at=timezone.now() - dt.timedelta(days=10)
-        )
-        ReportRun.objects.filter(pk=done_run.pk).update(
-            published_at=timezone.now() - dt.timedelta(days=10)
-        )
+        published_at = timezone.now() - dt.timedelta(days=PUBLISHED_DAYS_AGO)
+        PupilReport.objects.filter(run=done_run).update(published_at=published_at)
+        ReportRun.objects.filter(pk=done_run.pk).update(published_at=published_at)
         # One parent with an account replied.
         if replies == 0:
             reader = (
@@ -213,6 +214,20 @@ def portal_reports_demo_build(ctx: DemoContext) -> None:
                     "reading at home?",
                 )
                 replies += 1
+        # The news went out over two weeks ago, the reply since: the outbox holds nothing for a
+        # worker to send now.
+        told = PupilReport.objects.filter(run=done_run)
+        copies = Delivery.objects.filter(
+            message__conversation_id__in=told.exclude(conversation_id=None).values(
+                "conversation_id"
+            )
+        )
+        copies.filter(status=DeliveryStatus.LETTER).update(
+            status=DeliveryStatus.PRINTED, sent_at=published_at
+        )
+        copies.filter(status__in=PENDING_STATUSES).update(
+            status=DeliveryStatus.SENT, sent_at=published_at, attempts=1
+        )
         # The next run: some written, some waiting for review.
         writing = []
         for pupil in pupils[: max(1, len(pupils) // 2)]:
