@@ -147,3 +147,26 @@ def test_a_report_not_yet_published_is_not_found_by_its_parent(reports: Reports)
 def test_world_is_as_described(reports: Reports) -> None:
     world: World = reports.world
     assert world.piotr.user is not None
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"), {**LEADER_PAGES, "leader": 302, **FAMILIES_AND_PUPILS}.items()
+)
+def test_review_is_for_leaders(reports: Reports, role: str, expected: int) -> None:
+    from schoolwindow.portal.reports import services
+    from tests.portal.reports.conftest import full_lines
+
+    services.report_save(
+        actor=reports.actor("teacher"),
+        run_id=reports.run.pk,
+        pupil_id=reports.world.ada.pk,
+        lines=full_lines(reports.template),
+        general_comment="Ready.",
+        submit=True,
+    )
+    url = reverse(
+        "portal_reports:review",
+        kwargs={"run_id": reports.run.pk, "pupil_id": reports.world.ada.pk},
+    )
+    response = client_for(reports.world, role).post(url, {"action": "approve"})
+    assert response.status_code == expected

@@ -26,6 +26,7 @@ from schoolwindow.core.capabilities import REPORTS_MANAGE, REPORTS_WRITE
 from schoolwindow.core.errors import Invalid, NotFound, attempt, attempt_form
 from schoolwindow.core.once import AlreadyDone, already_done, form_token
 from schoolwindow.core.requests import actor_of
+from schoolwindow.people.models import Guardian
 from schoolwindow.portal.reports import pdf, selectors, services
 from schoolwindow.portal.reports.forms import (
     ReplyForm,
@@ -181,8 +182,6 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     filters = _filters(request)
     rows = selectors.run_rows(actor=actor, run=run, filters=filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "run": run,
         "page": page,
@@ -191,7 +190,6 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "groups": selectors.run_groups(run),
         "statuses": ReportStatus.choices,
         "may_manage": actor.can(REPORTS_MANAGE, run.school_id),
-        "query": query.urlencode(),
         "max_resends": services.MAX_RESENDS,
     }
     return render(request, "portal/reports/run.html", context)
@@ -381,12 +379,11 @@ def family_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
     actor = actor_of(request)
     report = selectors.family_report_get(actor=actor, report_id=report_id)
     services.report_open(actor=actor, report_id=report.pk)
-    language = request.GET.get("lang") or getattr(request, "LANGUAGE_CODE", "") or "en"
-    assert actor.guardian_id is not None
-    from schoolwindow.people.models import Guardian
-
+    # The headings in the family's own language (their preferred one, as messaging writes to
+    # them), else the language the page is shown in.
+    language = getattr(request, "LANGUAGE_CODE", "") or "en"
     preferred = (
-        Guardian.objects.filter(pk=actor.guardian_id)
+        Guardian.objects.filter(pk=actor.guardian_id or 0)
         .values_list("preferred_language", flat=True)
         .first()
     )
