@@ -129,3 +129,63 @@ def test_a_parent_reads_downloads_acknowledges_and_replies_in_polish(
         conversation_id=report.conversation_id, author_guardian=world.parent
     ).exists()
     assert blocked == []
+
+
+def test_a_leader_writes_approves_and_publishes_on_a_phone(
+    page: Page, live_server: LiveServer, world: World
+) -> None:
+    from schoolwindow.portal.reports.models import PupilReport, ReportRun, ReportTemplate
+
+    template = ReportTemplate.objects.create(
+        school=world.secondary,
+        name="Key Stage 3",
+        subjects=["English", "Maths"],
+        attainment_scale=["Working towards", "Expected", "Beyond"],
+        effort_scale=["Could try harder", "Good", "Excellent"],
+    )
+    today = timezone.localdate()
+    run = ReportRun.objects.create(
+        school=world.secondary,
+        template=template,
+        name="Autumn 2",
+        writing_opens=today - dt.timedelta(days=3),
+        writing_closes=today + dt.timedelta(days=7),
+        publish_on=today + dt.timedelta(days=10),
+    )
+    run.year_groups.set([world.year7])
+    page.set_viewport_size(PHONE)
+    blocked = watch_csp(page)
+    sign_in(page, live_server.url, world, "leader")
+    page.goto(f"{live_server.url}/portal/reports/staff/")
+    check(page)
+    page.get_by_role("link", name="Autumn 2").click()
+    check(page)
+    for pupil in (world.pupil, world.stranger):
+        page.goto(f"{live_server.url}/portal/reports/staff/runs/{run.pk}/pupils/{pupil.pk}/")
+        expect(page.get_by_role("heading", name="The last six weeks")).to_be_visible()
+        check(page)
+        # Sent for review without the marks: the subject is named, nothing typed is lost.
+        page.get_by_label("General comment").fill("A very good start.")
+        page.get_by_role("button", name="Send for review").click()
+        expect(page.get_by_role("alert")).to_contain_text("English: choose the attainment")
+        check(page)
+        for subject in ("English", "Maths"):
+            group = page.get_by_role("group", name=subject)
+            group.get_by_label("Attainment").select_option(label="Expected")
+            group.get_by_label("Effort").select_option(label="Good")
+        page.get_by_role("button", name="Send for review").click()
+        expect(page.locator("main")).to_contain_text("Sent for review")
+        page.get_by_role("button", name="Approve").click()
+        expect(page.locator("main")).to_contain_text("Approved")
+        check(page)
+    page.goto(f"{live_server.url}/portal/reports/staff/runs/{run.pk}/")
+    page.get_by_role("button", name="Publish to families").click()
+    expect(page.locator("main")).to_contain_text("Published 2 reports")
+    check(page)
+    # Kacper's mother is told; Ava's family has nobody the school may contact.
+    reach = sorted(PupilReport.objects.filter(run=run).values_list("reach", flat=True))
+    assert reach == ["no_contact", "sent"]
+    page.get_by_role("link", name="Not received").click()
+    expect(page.locator("main")).to_contain_text("No way to contact the family")
+    check(page)
+    assert blocked == []
