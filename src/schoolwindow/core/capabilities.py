@@ -339,3 +339,12 @@ CONSENT_RECORD = capability(
     Role.OFFICE,
     Role.LEADER,
 )
+# Progress reports (portal/reports): teachers write their classes' reports; leaders write any,
+# review, approve, publish a run and chase the families who have not had it.
+REPORTS_WRITE = capability(
+    "write progress reports for the pupils they may see", Role.TEACHER, Role.LEADER
+)
+REPORTS_MANAGE = capability(
+    "set up report templates and runs, approve and publish reports, resend them to families",
+    Role.LEADER,
+)

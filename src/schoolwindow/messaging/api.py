@@ -66,7 +66,9 @@ __all__ = [
     "family_contact_last",
     "family_message_queue",
     "family_read_counts",
+    "family_reply",
     "is_rtl",
+    "messages_undelivered",
     "phone_normalise",
     "pupil_text_queue",
     "register_inbound_sms_handler",
@@ -253,3 +255,40 @@ def family_read_counts(
         since=since,
         until=until,
     )
+
+
+def family_reply(
+    *, actor: Actor, conversation_id: int, body: str, once: uuid.UUID | None = None
+) -> Message:
+    """A parent (the acting guardian) writes in a conversation they are in: a reply to
+    something the school sent them (a published report). NotFound when the conversation is not
+    theirs to see; the same checks as the conversation page's reply box."""
+    from schoolwindow.core.errors import NotFound
+
+    conversation = Conversation.objects.filter(pk=conversation_id).first()
+    if conversation is None or actor.guardian_id is None:
+        raise NotFound
+    return conversation_services.message_post(
+        actor=actor, conversation=conversation, body=body, once=once
+    )
+
+
+def messages_undelivered(*, message_ids: Iterable[int]) -> set[int]:
+    """Of these messages, those no copy of which reached a family: every copy to a guardian
+    failed, bounced or was cancelled (a letter waiting to be printed still counts as on its
+    way). One query whatever the count."""
+    from django.db.models import Count, Q
+
+    from schoolwindow.messaging.models import Delivery, DeliveryStatus
+
+    ids = list(message_ids)
+    if not ids:
+        return set()
+    lost = (DeliveryStatus.FAILED, DeliveryStatus.BOUNCED, DeliveryStatus.CANCELLED)
+    rows = (
+        Delivery.objects.filter(message_id__in=ids, guardian__isnull=False)
+        .values("message_id")
+        .annotate(copies=Count("id"), lost=Count("id", filter=Q(status__in=lost)))
+        .values_list("message_id", "copies", "lost")
+    )
+    return {message_id for message_id, copies, lost_copies in rows if copies == lost_copies}

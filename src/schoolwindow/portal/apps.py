@@ -11,7 +11,9 @@ class PortalConfig(AppConfig):
         from schoolwindow.portal.absence.registry import register_absence
         from schoolwindow.portal.consent.registry import register_consent
         from schoolwindow.portal.details.registry import register_details
+        from schoolwindow.portal.reports.registry import register_reports
 
         register_absence()
         register_details()
         register_consent()
+        register_reports()

@@ -13,6 +13,7 @@ from schoolwindow.portal.consent.models import (
     ConsentReminder,
     ConsentRequest,
 )
+from schoolwindow.portal.reports.models import *  # noqa: F403 (progress reports)
 
 __all__ = [
     "AbsenceReport",

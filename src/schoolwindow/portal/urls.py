@@ -7,4 +7,5 @@ urlpatterns = [
     path("absence/", include("schoolwindow.portal.absence.urls")),
     path("details/", include("schoolwindow.portal.details.urls")),
     path("consent/", include("schoolwindow.portal.consent.urls")),
+    path("reports/", include("schoolwindow.portal.reports.urls")),
 ]
