@@ -301,3 +301,27 @@ CONFIRM_ABSENCES = capability(
     Role.OFFICE,
     Role.LEADER,
 )
+# The portfolio (portal/portfolio): pupils' work as posts. Staff see the posts of the pupils
+# they may see (the pupil policy scopes teachers to their classes); those who post also approve
+# pupils' posts and hide comments; the office and leaders record image consent for a family.
+PORTFOLIO_SEE = capability(
+    "see the portfolio posts of the pupils they may see",
+    Role.TEACHER,
+    Role.LEADER,
+    Role.PASTORAL,
+    Role.DSL,
+    Role.FLO,
+    Role.ADVOCATE,
+    Role.OFFICE,
+)
+PORTFOLIO_POST = capability(
+    "post to pupils' portfolios, approve pupils' posts and hide comments",
+    Role.TEACHER,
+    Role.LEADER,
+    Role.PASTORAL,
+)
+PORTFOLIO_CONSENT = capability(
+    "record a family's image consent for the portfolio, and set whether home posts need approval",
+    Role.OFFICE,
+    Role.LEADER,
+)

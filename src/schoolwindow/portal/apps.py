@@ -11,3 +11,6 @@ class PortalConfig(AppConfig):
         from schoolwindow.portal.absence.registry import register_absence
 
         register_absence()
+        from schoolwindow.portal.portfolio.registry import register_portfolio
+
+        register_portfolio()
