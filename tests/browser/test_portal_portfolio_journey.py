@@ -11,7 +11,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import FilePayload, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from schoolwindow.people.actors import actor_for
@@ -101,7 +101,7 @@ def test_a_parent_comments_and_shares_a_photo_from_home_in_polish(
     check(page)
     page.get_by_label("Tytuł").fill("Pierogi w domu")
     page.get_by_label("Zdjęcia (nieobowiązkowe, najwyżej 6)").set_input_files(
-        files=[{"name": "IMG_5510.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
+        files=[FilePayload(name="IMG_5510.jpg", mimeType="image/jpeg", buffer=phone_photo())]
     )
     page.get_by_role("button", name="Udostępnij").click()
     expect(page.locator("main")).to_contain_text("Udostępniono w portfolio")
