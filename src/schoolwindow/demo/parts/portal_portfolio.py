@@ -98,10 +98,14 @@ def portfolio_demo_build(ctx: DemoContext) -> None:
     friend = classmates[0] if classmates else None
     tags: list[int] = []
     if friend is not None:
+        # Said yes to both: online if the family has an account, else on paper to the office.
         friend_family = contactable_links(pupil=friend, guardian__user__isnull=False).first()
-        if friend_family is not None and friend_family.guardian.user is not None:
+        recorder = friend_family.guardian.user if friend_family is not None else None
+        if recorder is None and office is not None:
+            recorder = office.user
+        if recorder is not None:
             services.consent_record(
-                actor=actor_for(friend_family.guardian.user),
+                actor=actor_for(recorder),
                 pupil_id=friend.pk,
                 own_portfolio=True,
                 others_posts=True,
