@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import FileResponse, HttpResponseBase
 from PIL import Image
 
 from schoolwindow.people.actors import actor_for
@@ -73,3 +74,10 @@ def classmate(world: World, *, first: str = "Dan") -> Pupil:
     enrol(dan, world.class_7r)
     guardian_of(dan, first_name="Dina", last_name="Brown", relationship="mother")
     return dan
+
+
+def drained(response: HttpResponseBase) -> bytes:
+    """A streamed file's bytes. Read to the end, the test client closes the response itself
+    (without closing the database connection, as response.close() would)."""
+    assert isinstance(response, FileResponse)
+    return b"".join(response.streaming_content)  # type: ignore[arg-type]

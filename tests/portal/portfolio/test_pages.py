@@ -16,7 +16,7 @@ from schoolwindow.people.actors import actor_for
 from schoolwindow.portal.portfolio.models import PortfolioFile
 from tests.pages.conftest import World
 from tests.portal.conftest import client_for
-from tests.portal.portfolio.helpers import pupil_post, teacher_post
+from tests.portal.portfolio.helpers import drained, pupil_post, teacher_post
 
 STAFF = ["leader", "pastoral", "teacher", "advocate", "flo", "dsl", "office"]
 OUTSIDERS = {"other_parent": 404, "restricted": 404, "trust_officer": 404, "anonymous": 302}
@@ -52,7 +52,7 @@ def test_every_file_url(world: World, role: str, expected: int) -> None:
             assert response["Cache-Control"] == "private, max-age=300"
             assert response["Content-Type"] == "image/jpeg"
             assert response["X-Content-Type-Options"] == "nosniff"
-            response.close()
+            assert drained(response)[:3] == b"\xff\xd8\xff"
 
 
 def test_a_file_id_that_does_not_exist_is_not_found(world: World) -> None:
