@@ -36,7 +36,7 @@ def thumbnail_cost(runs: int) -> None:
 
     rng = random.Random(1)
     image = Image.effect_noise((2560, 1920), 40).convert("RGB")
-    overlay = Image.new("RGB", image.size, tuple(rng.randrange(256) for _ in range(3)))  # type: ignore[arg-type]
+    overlay = Image.new("RGB", image.size, tuple(rng.randrange(256) for _ in range(3)))
     image = Image.blend(image, overlay, 0.6)
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=85)
@@ -73,6 +73,7 @@ def main() -> int:
     setup(var_dir)
 
     from django.db import connection, transaction
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
@@ -123,7 +124,7 @@ def main() -> int:
             f"{total} posts about the child, {len(made)} added in all; {args.repeat} renders each"
         )
         print(f"{'who':<8} {'page':<28} {'CPU ms':>7} {'queries':>8} {'KB':>6} {'KB gz':>6}")
-        clients = {}
+        clients: dict[str, Client] = {}
         for who, username, label, url in pages:
             client = clients.setdefault(who, client_for(username))
             client.get(url)  # warm
