@@ -397,3 +397,15 @@ def test_a_post_round_trips_through_the_s3_store(world: World, s3_bucket: str) -
     assert drained(response) == stored
     other = client_for(world, "other_parent").get(reverse("portal_portfolio:file", args=[file.pk]))
     assert other.status_code == 404
+
+
+def test_a_post_takes_a_bounded_number_of_comments(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "MAX_COMMENTS", 2)
+    post = teacher_post(world)
+    parent = actor_for(world.maria.user)
+    services.comment_add(actor=parent, post_id=post.pk, body="One")
+    services.comment_add(actor=parent, post_id=post.pk, body="Two")
+    with pytest.raises(Invalid, match="all the comments it can take"):
+        services.comment_add(actor=parent, post_id=post.pk, body="Three")

@@ -55,6 +55,9 @@ MAX_TAGS = 10
 MAX_TITLE = 120
 MAX_BODY = 4000
 MAX_COMMENT = 1000
+# A post's page shows every comment, so a post takes at most this many (a conversation that
+# long belongs in messages).
+MAX_COMMENTS = 100
 FOLDER = "portfolio"
 
 Upload = IO[bytes] | File[bytes]
@@ -303,6 +306,14 @@ def comment_add(
         if post is None:
             raise NotFound
         policy_for(PortfolioPost).check(actor, COMMENT, post)
+        if PortfolioComment.objects.filter(post=post).count() >= MAX_COMMENTS:
+            raise Invalid(
+                _(
+                    "This post has all the comments it can take. "
+                    "Please write to the school instead."
+                ),
+                field="body",
+            )
         if actor.can(PORTFOLIO_POST, post.school_id):
             side = AuthorKind.STAFF
         elif actor.pupil_id == post.pupil_id:
