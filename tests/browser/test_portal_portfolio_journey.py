@@ -116,3 +116,30 @@ def test_a_parent_comments_and_shares_a_photo_from_home_in_polish(
     assert b"PhonePhone" not in data
     assert not Image.open(io.BytesIO(data)).getexif().get_ifd(GPS_IFD)
     assert blocked == []
+
+
+def test_a_pupils_post_waits_and_the_teacher_shares_it_from_the_queue(
+    page: Page, live_server: LiveServer, world: World
+) -> None:
+    services.post_create(
+        actor=actor_for(world.user_for("pupil")),
+        pupil_id=world.pupil.pk,
+        side="pupil",
+        title="My poem about autumn",
+        body="Leaves like letters, falling slow.",
+    )
+    page.set_viewport_size(PHONE)
+    blocked = watch_csp(page)
+    sign_in(page, live_server.url, world, "teacher")
+    page.goto(f"{live_server.url}/portal/portfolio/school/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Portfolio posts")
+    check(page)
+    page.get_by_role("link", name="1 post waiting for approval").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Posts waiting for approval")
+    check(page)
+    page.get_by_role("button", name="Share it").click()
+    expect(page.locator("main")).to_contain_text("Shared in the portfolio.")
+    expect(page.locator("main")).to_contain_text("Nothing is waiting.")
+    check(page)
+    assert PortfolioPost.objects.get(title="My poem about autumn").status == "published"
+    assert blocked == []
