@@ -163,3 +163,46 @@ def test_a_thumbnail_is_small_and_carries_no_metadata() -> None:
     assert small.size < 30_000
     out = Image.open(io.BytesIO(small.content))
     assert out.format == "JPEG" and len(out.getexif()) == 0
+
+
+# --- Byte ranges (a phone playing a video) -------------------------------------------------
+
+
+def test_a_video_is_served_in_byte_ranges(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    from schoolwindow.core import uploads
+
+    data = mp4() + box(b"mdat", bytes(range(256)) * 8)
+    name = uploads.stored_put(
+        video_accept(upload(data, "clip.mp4"), max_bytes=MB), folder="portfolio/video"
+    )
+    total = len(data)
+
+    def get(range_header: str = "", *, allowed: bool = True) -> object:
+        request = (
+            RequestFactory().get("/v", HTTP_RANGE=range_header)
+            if range_header
+            else (RequestFactory().get("/v"))
+        )
+        return uploads.serve_stored_file(request, name, allowed=allowed)
+
+    first = get("bytes=0-9")
+    assert first.status_code == 206  # type: ignore[attr-defined]
+    assert first["Content-Range"] == f"bytes 0-9/{total}"  # type: ignore[index]
+    assert first.content == data[:10]  # type: ignore[attr-defined]
+    assert first["Content-Type"] == "video/mp4"  # type: ignore[index]
+    assert first["Cache-Control"] == "private, max-age=300"  # type: ignore[index]
+    tail = get("bytes=-5")
+    assert tail.content == data[-5:]  # type: ignore[attr-defined]
+    assert get(f"bytes={total}-").status_code == 416  # type: ignore[attr-defined]
+    monkeypatch.setattr(uploads, "RANGE_CHUNK", 100)
+    capped = get("bytes=50-")
+    assert capped["Content-Range"] == f"bytes 50-149/{total}"  # type: ignore[index]
+    assert capped.content == data[50:150]  # type: ignore[attr-defined]
+    whole = get()
+    assert whole.status_code == 200 and whole["Accept-Ranges"] == "bytes"  # type: ignore[attr-defined,index]
+    whole.file_to_stream.close()  # type: ignore[attr-defined]
+    with pytest.raises(Http404):
+        get("bytes=0-9", allowed=False)

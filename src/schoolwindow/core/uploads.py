@@ -39,7 +39,13 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage, default_storage
-from django.http import FileResponse, HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
@@ -489,15 +495,19 @@ def serve_stored_file(
     allowed and a file that does not exist look the same, so a guessed name learns nothing.
     The app streams the file itself; with SCHOOLWINDOW_S3_SIGNED_REDIRECT on an S3 store it
     instead redirects to a signed URL that expires in UPLOADS_SIGNED_URL_SECONDS (the bucket
-    stays private either way)."""
+    stays private either way). A single byte range (`Range: bytes=a-b`) is answered with 206
+    and at most RANGE_CHUNK bytes, so phones can play and seek in a video."""
     store = _storage(storage)
     if not allowed or not name or not store.exists(name):
         raise NotFound
     signed = _signed_url(store, name) if settings.UPLOADS_SIGNED_REDIRECT else ""
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    wanted = _byte_range(request.headers.get("Range", ""))
     if signed:
         response: HttpResponseBase = HttpResponseRedirect(signed)
+    elif wanted is not None and not download_name:
+        response = _partial(store, name, wanted, content_type)
     else:
-        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         response = FileResponse(
             store.open(name, "rb"),
             content_type=content_type,
@@ -505,8 +515,50 @@ def serve_stored_file(
             filename=download_name,
         )
         response["X-Content-Type-Options"] = "nosniff"
+        if not download_name:
+            response["Accept-Ranges"] = "bytes"
     # Only this person's browser may keep it: never a shared cache.
     response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# The most one ranged answer carries: a phone playing a video asks for "bytes=0-" and then the
+# parts it needs; it gets them a few MB at a time instead of the whole file in one answer.
+RANGE_CHUNK = 4 * MB
+BYTE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def _byte_range(header: str) -> tuple[int | None, int | None] | None:
+    """One `Range: bytes=a-b` (either end may be missing); None for none or several."""
+    found = BYTE_RANGE.match(header.strip())
+    if found is None or found[1] == found[2] == "":
+        return None
+    return (int(found[1]) if found[1] else None, int(found[2]) if found[2] else None)
+
+
+def _partial(
+    store: Storage, name: str, wanted: tuple[int | None, int | None], content_type: str
+) -> HttpResponseBase:
+    """206 with the asked part of the file (at most RANGE_CHUNK), or 416 when it is past the
+    end. Safari will not play a video from a server that does not answer ranges."""
+    total = store.size(name)
+    first, last = wanted
+    if first is None:  # "bytes=-500": the last 500 bytes
+        first, last = max(total - (last or 0), 0), total - 1
+    if last is None or last >= total:
+        last = total - 1
+    last = min(last, first + RANGE_CHUNK - 1)
+    if first >= total or first > last:
+        refused = HttpResponse(status=416)
+        refused["Content-Range"] = f"bytes */{total}"
+        return refused
+    with store.open(name, "rb") as stored:
+        stored.seek(first)
+        part = stored.read(last - first + 1)
+    response = HttpResponse(part, status=206, content_type=content_type)
+    response["Content-Range"] = f"bytes {first}-{first + len(part) - 1}/{total}"
+    response["Accept-Ranges"] = "bytes"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -409,3 +409,17 @@ def test_a_post_takes_a_bounded_number_of_comments(
     services.comment_add(actor=parent, post_id=post.pk, body="Two")
     with pytest.raises(Invalid, match="all the comments it can take"):
         services.comment_add(actor=parent, post_id=post.pk, body="Three")
+
+
+def test_a_video_plays_in_byte_ranges_for_the_family_only(world: World) -> None:
+    from tests.core.test_uploads_media import mp4
+
+    client = client_for(world, "parent")
+    status, _page = post_form(client, world.ada.pk, video=SimpleUploadedFile("v.mp4", mp4()))
+    assert status == 302
+    video = PortfolioFile.objects.get(kind="video")
+    url = reverse("portal_portfolio:file", args=[video.pk])
+    part = client.get(url, HTTP_RANGE="bytes=0-7")
+    assert part.status_code == 206 and part.content == mp4()[:8]
+    assert part["Content-Range"] == f"bytes 0-7/{video.size}"
+    assert client_for(world, "other_parent").get(url, HTTP_RANGE="bytes=0-7").status_code == 404
