@@ -17,6 +17,8 @@ from PIL import Image
 from schoolwindow.audit.models import AuditEvent
 from schoolwindow.core.errors import Invalid, NotFound, Refused
 from schoolwindow.core.once import AlreadyDone, new_token
+from schoolwindow.core.permissions import Actor
+from schoolwindow.core.policy import policy_for
 from schoolwindow.people.actors import actor_for
 from schoolwindow.portal.portfolio import services
 from schoolwindow.portal.portfolio.models import (
@@ -423,3 +425,43 @@ def test_a_video_plays_in_byte_ranges_for_the_family_only(world: World) -> None:
     assert part.status_code == 206 and part.content == mp4()[:8]
     assert part["Content-Range"] == f"bytes 0-7/{video.size}"
     assert client_for(world, "other_parent").get(url, HTTP_RANGE="bytes=0-7").status_code == 404
+
+
+def test_a_teacher_who_is_also_a_parent_never_sees_their_childs_waiting_posts(
+    world: World,
+) -> None:
+    """Whether a staff account is also given its guardian side or not (people/actors.py), the
+    staff half of the policy never lets a teacher see what their own child's class waits on."""
+    from schoolwindow.people.models import GuardianLink
+
+    world.cara_parent.user = world.staff["teacher"].user
+    world.cara_parent.save(update_fields=["user"])
+    assert GuardianLink.objects.filter(guardian=world.cara_parent, pupil=world.cara).exists()
+    waiting = PortfolioPost.objects.create(
+        school=world.oakfield,
+        pupil=world.cara,
+        author_kind="pupil",
+        author_name="Cara",
+        title="Draft",
+        status=PostStatus.WAITING,
+    )
+    shared = PortfolioPost.objects.create(
+        school=world.oakfield,
+        pupil=world.cara,
+        author_kind="staff",
+        author_name="Mr T",
+        title="Shared",
+    )
+    client = client_for(world, "teacher")
+    assert client.get(reverse("portal_portfolio:post", args=[shared.pk])).status_code in (200, 404)
+    assert client.get(reverse("portal_portfolio:post", args=[waiting.pk])).status_code == 404
+    as_both = actor_for(world.staff["teacher"].user)
+    both = Actor(
+        user=as_both.user,
+        kind=as_both.kind,
+        school_roles=as_both.school_roles,
+        staff_ids=as_both.staff_ids,
+        guardian_id=world.cara_parent.pk,
+    )
+    visible = policy_for(PortfolioPost).visible(both)
+    assert set(visible.values_list("pk", flat=True)) == {shared.pk}
