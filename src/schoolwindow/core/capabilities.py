@@ -301,18 +301,15 @@ CONFIRM_ABSENCES = capability(
     Role.OFFICE,
     Role.LEADER,
 )
-# The portfolio (portal/portfolio): pupils' work as posts. Staff see the posts of the pupils
-# they may see (the pupil policy scopes teachers to their classes); those who post also approve
-# pupils' posts and hide comments; the office and leaders record image consent for a family.
+# The portfolio (portal/portfolio): pupils' work as posts, with photos of children. Only staff
+# who teach the child (the pupil policy scopes teachers to their classes) and the leaders who
+# look after teaching see them; those who post also approve pupils' posts and hide comments;
+# the office and leaders record a family's image consent without seeing the photos.
 PORTFOLIO_SEE = capability(
-    "see the portfolio posts of the pupils they may see",
+    "see the portfolio posts and photos of the pupils they may see",
     Role.TEACHER,
     Role.LEADER,
     Role.PASTORAL,
-    Role.DSL,
-    Role.FLO,
-    Role.ADVOCATE,
-    Role.OFFICE,
 )
 PORTFOLIO_POST = capability(
     "post to pupils' portfolios, approve pupils' posts and hide comments",

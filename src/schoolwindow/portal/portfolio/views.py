@@ -58,6 +58,8 @@ def side_for(actor: Actor, pupil_id: int) -> tuple[Pupil, str]:
         pupil = selectors.pupil_get(actor, pupil_id)
         if actor.can(PORTFOLIO_SEE, pupil.school_id):
             return pupil, AuthorKind.STAFF
+        # Staff who see the pupil but not portfolios (the office, say): refused, not hidden.
+        raise PermissionDenied
     raise NotFound
 
 
@@ -267,11 +269,16 @@ def comment_hide(request: HttpRequest, comment_id: int) -> HttpResponse:
 @signed_in
 def consent(request: HttpRequest, pupil_id: int) -> HttpResponse:
     actor = actor_of(request)
-    pupil, side = side_for(actor, pupil_id)
+    if actor.is_staff_member and not any(c.pk == pupil_id for c in selectors.children_of(actor)):
+        # The office records consent given on paper without seeing the child's portfolio.
+        pupil, side = selectors.pupil_get(actor, pupil_id), AuthorKind.STAFF
+    else:
+        pupil, side = side_for(actor, pupil_id)
     if side == AuthorKind.PUPIL:
         raise NotFound
     if side == AuthorKind.STAFF and not actor.can(PORTFOLIO_CONSENT, pupil.school_id):
         raise PermissionDenied
+    may_see = side == AuthorKind.FAMILY or actor.can(PORTFOLIO_SEE, pupil.school_id)
     current = selectors.consent_of(pupil.pk)
     initial = (
         {
@@ -296,8 +303,16 @@ def consent(request: HttpRequest, pupil_id: int) -> HttpResponse:
             )
             if done is not None:
                 flash.success(request, _("Saved. Thank you."))
-                return redirect("portal_portfolio:child", pupil_id=pupil.pk)
-    context = {"form": form, "summary": _summary(form), "pupil": pupil, "side": side}
+                if may_see:
+                    return redirect("portal_portfolio:child", pupil_id=pupil.pk)
+                return redirect("portal_portfolio:consent", pupil_id=pupil.pk)
+    context = {
+        "form": form,
+        "summary": _summary(form),
+        "pupil": pupil,
+        "side": side,
+        "may_see": may_see,
+    }
     return render(request, "portal/portfolio/consent.html", context, status=status)
 
 
