@@ -269,9 +269,10 @@ def comment_hide(request: HttpRequest, comment_id: int) -> HttpResponse:
 @signed_in
 def consent(request: HttpRequest, pupil_id: int) -> HttpResponse:
     actor = actor_of(request)
+    side: str
     if actor.is_staff_member and not any(c.pk == pupil_id for c in selectors.children_of(actor)):
         # The office records consent given on paper without seeing the child's portfolio.
-        pupil, side = selectors.pupil_get(actor, pupil_id), AuthorKind.STAFF
+        pupil, side = selectors.pupil_get(actor, pupil_id), AuthorKind.STAFF.value
     else:
         pupil, side = side_for(actor, pupil_id)
     if side == AuthorKind.PUPIL:
