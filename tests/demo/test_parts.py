@@ -54,6 +54,9 @@ def test_the_parts_run_in_the_listed_order() -> None:
         "portal.reports",
     ]
     assert all(isinstance(part, DemoPart) for part in parts)
+        "portal.portfolio",
+    ]
+    assert all(isinstance(part, DemoPart) for part in parts)
     assert [part.history for part in parts] == [False] * 4 + [True] * 13
 
 

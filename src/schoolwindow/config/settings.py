@@ -255,6 +255,9 @@ if os.environ.get("SCHOOLWINDOW_S3_BUCKET"):
 # store's files are handed out by a short-lived signed redirect instead of streamed by the app.
 UPLOADS_PHOTO_MAX_BYTES = int(os.environ.get("SCHOOLWINDOW_PHOTO_MAX_BYTES", 15 << 20))
 UPLOADS_PHOTO_MAX_PIXELS = int(os.environ.get("SCHOOLWINDOW_PHOTO_MAX_PIXELS", 60_000_000))
+# Videos are kept as they came (no transcoding), so their limit is the storage's to bear.
+UPLOADS_VIDEO_MAX_BYTES = int(os.environ.get("SCHOOLWINDOW_VIDEO_MAX_BYTES", 100 << 20))
+UPLOADS_DOCUMENT_MAX_BYTES = int(os.environ.get("SCHOOLWINDOW_DOCUMENT_MAX_BYTES", 20 << 20))
 UPLOADS_SIGNED_REDIRECT = env_bool("SCHOOLWINDOW_S3_SIGNED_REDIRECT")
 UPLOADS_SIGNED_URL_SECONDS = int(os.environ.get("SCHOOLWINDOW_S3_SIGNED_URL_SECONDS", "60"))
 # Without DEBUG, static files come only from STATIC_ROOT, as `schoolwindow serve` collected them.

@@ -348,3 +348,24 @@ REPORTS_MANAGE = capability(
     "set up report templates and runs, approve and publish reports, resend them to families",
     Role.LEADER,
 )
+# The portfolio (portal/portfolio): pupils' work as posts, with photos of children. Only staff
+# who teach the child (the pupil policy scopes teachers to their classes) and the leaders who
+# look after teaching see them; those who post also approve pupils' posts and hide comments;
+# the office and leaders record a family's image consent without seeing the photos.
+PORTFOLIO_SEE = capability(
+    "see the portfolio posts and photos of the pupils they may see",
+    Role.TEACHER,
+    Role.LEADER,
+    Role.PASTORAL,
+)
+PORTFOLIO_POST = capability(
+    "post to pupils' portfolios, approve pupils' posts and hide comments",
+    Role.TEACHER,
+    Role.LEADER,
+    Role.PASTORAL,
+)
+PORTFOLIO_CONSENT = capability(
+    "record a family's image consent for the portfolio, and set whether home posts need approval",
+    Role.OFFICE,
+    Role.LEADER,
+)

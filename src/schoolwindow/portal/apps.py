@@ -11,9 +11,11 @@ class PortalConfig(AppConfig):
         from schoolwindow.portal.absence.registry import register_absence
         from schoolwindow.portal.consent.registry import register_consent
         from schoolwindow.portal.details.registry import register_details
+        from schoolwindow.portal.portfolio.registry import register_portfolio
         from schoolwindow.portal.reports.registry import register_reports
 
         register_absence()
         register_details()
         register_consent()
         register_reports()
+        register_portfolio()

@@ -14,6 +14,7 @@ from schoolwindow.portal.consent.models import (
     ConsentRequest,
 )
 from schoolwindow.portal.reports.models import *  # noqa: F403 (progress reports)
+from schoolwindow.portal.portfolio.models import *  # noqa: F403
 
 __all__ = [
     "AbsenceReport",

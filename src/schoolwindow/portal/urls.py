@@ -8,4 +8,5 @@ urlpatterns = [
     path("details/", include("schoolwindow.portal.details.urls")),
     path("consent/", include("schoolwindow.portal.consent.urls")),
     path("reports/", include("schoolwindow.portal.reports.urls")),
+    path("portfolio/", include("schoolwindow.portal.portfolio.urls")),
 ]

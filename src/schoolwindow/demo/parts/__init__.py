@@ -49,6 +49,7 @@ DEMO_PARTS: tuple[str, ...] = (
     "schoolwindow.demo.parts.portal_details",
     "schoolwindow.demo.parts.portal_consent",
     "schoolwindow.demo.parts.portal_reports",
+    "schoolwindow.demo.parts.portal_portfolio",
 )
 
 
