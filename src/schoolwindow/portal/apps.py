@@ -9,5 +9,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         # Models are only importable once the registry is ready, hence here and not at the top.
         from schoolwindow.portal.absence.registry import register_absence
+        from schoolwindow.portal.events.registry import register_events
 
         register_absence()
+        register_events()

@@ -2,4 +2,15 @@
 
 from schoolwindow.portal.absence.models import AbsenceReport, AbsenceSettings
 
-__all__ = ["AbsenceReport", "AbsenceSettings"]
+__all__ = [
+    "AbsenceReport",
+    "AbsenceSettings",
+    "Appointment",
+    "Attendee",
+    "CalendarFeed",
+    "Evening",
+    "EveningTeacher",
+    "Event",
+    "Rsvp",
+    "Slot",
+]

@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("absence/", include("schoolwindow.portal.absence.urls")),
+    path("events/", include("schoolwindow.portal.events.urls")),
 ]
