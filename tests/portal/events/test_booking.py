@@ -10,23 +10,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from schoolwindow.core.errors import Invalid, NotFound
+from schoolwindow.core.permissions import Actor
 from schoolwindow.people.actors import actor_for
 from schoolwindow.portal.events import services
-from schoolwindow.portal.events.models import Appointment, AppointmentStatus, Attendee
+from schoolwindow.portal.events.models import Appointment, AppointmentStatus, Attendee, Slot
 from tests.portal.events.conftest import EventsWorld
 
 pytestmark = pytest.mark.django_db
 
 
-def maria(ew: EventsWorld):  # type: ignore[no-untyped-def]
+def maria(ew: EventsWorld) -> Actor:
     return actor_for(ew.world.maria.user)
 
 
-def tom(ew: EventsWorld):  # type: ignore[no-untyped-def]
+def tom(ew: EventsWorld) -> Actor:
     return actor_for(ew.tom.user)
 
 
-def teacher_slots(ew: EventsWorld) -> list:  # type: ignore[type-arg]
+def teacher_slots(ew: EventsWorld) -> list[Slot]:
     staff = ew.world.staff["teacher"]
     return [slot for slot in ew.slots() if slot.staff_id == staff.pk]
 
