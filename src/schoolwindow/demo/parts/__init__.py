@@ -46,6 +46,7 @@ DEMO_PARTS: tuple[str, ...] = (
     "schoolwindow.demo.parts.support.actions",
     "schoolwindow.demo.parts.support.parcels",
     "schoolwindow.demo.parts.portal",
+    "schoolwindow.demo.parts.portal_events",
 )
 
 
