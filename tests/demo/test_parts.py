@@ -46,9 +46,10 @@ def test_the_parts_run_in_the_listed_order() -> None:
         "support.actions",
         "support.parcels",
         "portal",
+        "portal_events",
     ]
     assert all(isinstance(part, DemoPart) for part in parts)
-    assert [part.history for part in parts] == [False] * 4 + [True] * 12
+    assert [part.history for part in parts] == [False] * 4 + [True] * 13
 
 
 def test_a_module_without_a_part_is_refused() -> None:

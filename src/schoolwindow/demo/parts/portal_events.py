@@ -2,12 +2,13 @@
 
 At each school three events in the coming weeks — the whole school's summer fair, an evening
 for one year group, a class's assembly — with about four families in ten having replied. At the
-secondary a parents' evening for Years 7 and 8 (the demo parent's son is in Year 8) next week,
-booking open since two days ago: about half the families have booked one of their child's
-teachers, some by phone or video, a few with an interpreter; in one separated family each parent
-booked their own time with a different teacher. Only guardians the school may contact reply or
-book, as in the portal. The rows are written directly (as a family's clicks would leave them):
-the services check "now", and the demo's clock is its own.
+secondary a parents' evening for Years 7 and 8 next week, booking open since two days ago:
+about a quarter of the families have booked one of their child's teachers (about half the
+evening's times), some by phone or video, a few with an interpreter; in one separated family
+each parent booked their own time with a different teacher. The demo parent's son (Year 8) is
+left to book. Only guardians the school may contact reply or book, as in the portal. The rows
+are written directly (as a family's clicks would leave them): the services check "now", and the
+demo's clock is its own.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections import defaultdict
 from django.utils import timezone
 
 from schoolwindow.demo.context import DemoContext
+from schoolwindow.demo.logins import LOGIN_USERNAMES
 from schoolwindow.demo.parts import DemoPart
 from schoolwindow.people.contact import contactable_links
 from schoolwindow.people.models import Enrolment, Guardian, PupilStatus, TeachingAssignment
@@ -190,6 +192,12 @@ def evening_build(ctx: DemoContext, rng: random.Random) -> tuple[int, int]:
     parents: dict[int, list[Guardian]] = defaultdict(list)
     for link in links:
         parents[link.pupil_id].append(link.guardian)
+    # The demo parent's own child is left to book (their home shows "Book your appointments").
+    demo_parent = set(
+        Guardian.objects.filter(user__username=LOGIN_USERNAMES["parent"]).values_list(
+            "pk", flat=True
+        )
+    )
     taken: set[int] = set()
     booked = 0
     separated_done = False
@@ -218,14 +226,14 @@ def evening_build(ctx: DemoContext, rng: random.Random) -> tuple[int, int]:
 
     for pupil_id, guardians in sorted(parents.items()):
         mine = [staff_id for staff_id in chosen if staff_groups[staff_id] & pupil_groups[pupil_id]]
-        if not mine:
+        if not mine or demo_parent & {guardian.pk for guardian in guardians}:
             continue
         if not separated_done and len(guardians) >= 2 and len(mine) >= 2:
             # Separated parents: each books their own time, with a different teacher.
             booked += book(pupil_id, guardians[0], mine[0]) + book(pupil_id, guardians[1], mine[1])
             separated_done = True
             continue
-        if rng.random() < 0.5:
+        if rng.random() < 0.25:  # about half the evening's times end up booked
             booked += book(pupil_id, guardians[0], rng.choice(mine))
     return len(chosen), booked
 
