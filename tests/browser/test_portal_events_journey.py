@@ -120,3 +120,51 @@ def test_two_parents_book_their_own_times_at_once_in_polish(
     assert sorted(a.guardian_id for a in booked) == sorted([world.parent.pk, father.pk])
     assert {a.interpreter_language for a in booked} == {"", "polski"}
     assert blocked == []
+
+
+def test_staff_pages_fit_a_small_phone_and_are_accessible(
+    page: Page, live_server: LiveServer, world: World
+) -> None:
+    """The leader sets up nothing by hand here: an evening with one booking, then the teacher's
+    schedule, the evening page, the families with no appointment and the calendar page, each
+    on the smallest phone, axe-core clean."""
+    from schoolwindow.people.actors import actor_for
+    from schoolwindow.portal.events import services
+    from schoolwindow.portal.events.models import Slot
+    from tests.browser.test_journeys import sign_in
+
+    evening = services.evening_create(
+        actor=actor_for(world.user_for("leader")),
+        school_id=world.secondary.pk,
+        title="Year 7 evening",
+        date=timezone.localdate() + dt.timedelta(days=5),
+        starts=dt.time(16, 0),
+        ends=dt.time(16, 30),
+        slot_minutes=10,
+        opens_at=timezone.now() - dt.timedelta(hours=1),
+        close_minutes=60,
+        staff_ids=[world.staff["teacher"].pk],
+        year_group_ids=[world.year7.pk],
+    )
+    parent = actor_for(world.user_for("parent"))
+    slot = Slot.objects.filter(evening=evening).first()
+    assert slot is not None
+    held = services.appointment_hold(actor=parent, slot_id=slot.pk, pupil_id=world.pupil.pk)
+    services.appointment_confirm(actor=parent, appointment_id=held.pk, mode="in_person")
+    sign_in(page, live_server.url, world, "leader")
+    for path in (
+        "/portal/events/staff/",
+        f"/portal/events/staff/evening/{evening.pk}/",
+        f"/portal/events/staff/evening/{evening.pk}/schedule/?staff={world.staff['teacher'].pk}",
+        f"/portal/events/staff/evening/{evening.pk}/unbooked/",
+        "/portal/events/staff/event/new/",
+        "/portal/events/staff/evening/new/",
+        "/portal/events/calendar/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        check(page)
+    page.goto(
+        f"{live_server.url}/portal/events/staff/evening/{evening.pk}/schedule/"
+        f"?staff={world.staff['teacher'].pk}"
+    )
+    expect(page.locator("main")).to_contain_text(world.pupil.display_name)
