@@ -160,3 +160,74 @@ def test_families_with_no_appointment_watchlist_first(ew: EventsWorld) -> None:
     assert "Ada" not in page
     # The restricted father is never offered as a contact.
     assert "Piotr" not in ew.client("leader").get(url).content.decode()
+
+
+def test_the_home_section_and_waiting_cost_a_fixed_number_of_queries(ew: EventsWorld) -> None:
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.test.utils import CaptureQueriesContext
+
+    maria = actor_for(ew.world.maria.user)
+    children = selectors.children_of(maria)
+    subject = ParentHomeSubject(
+        child=ew.world.ada,
+        children=children,
+        guardian_id=ew.world.maria.pk,
+        today=timezone.localdate(),
+    )
+
+    def costs() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as section:
+            found = coming_up_section(maria, subject)
+        with CaptureQueriesContext(connection) as waiting:
+            waiting_items(maria, subject)
+        assert found is not None
+        assert "Summer fair" in render_to_string("portal/events/_coming_up.html", found)
+        return len(section), len(waiting)
+
+    before = costs()
+    assert before[0] <= 2
+    leader = actor_for(ew.world.staff["leader"].user)
+    for number in range(5):
+        services.event_create(
+            actor=leader,
+            school_id=ew.world.oakfield.pk,
+            title=f"Extra {number}",
+            description="",
+            starts_at=ew.event.starts_at + dt.timedelta(days=number),
+            ends_at=ew.event.ends_at + dt.timedelta(days=number),
+        )
+    book(ew, ew.world.maria.user)
+    assert costs() == before
+
+
+def test_setting_up_an_evening_twice_makes_one(ew: EventsWorld) -> None:
+    from schoolwindow.portal.events.models import Evening
+
+    client = ew.client("leader")
+    url = reverse("portal_events:staff_evening_new") + f"?school={ew.world.oakfield.pk}"
+    day = timezone.localdate() + dt.timedelta(days=20)
+    data = {
+        "title": "Year 7 spring evening",
+        "date": day.isoformat(),
+        "starts": "16:00",
+        "ends": "18:00",
+        "slot_minutes": 10,
+        "opens_day": timezone.localdate().isoformat(),
+        "opens_time": "18:00",
+        "close_hours": 24,
+        "year_groups": [ew.world.year7.pk],
+        "staff": [ew.world.staff["teacher"].pk],
+        "modes": ["in_person", "video"],
+        "video_url": "https://meet.oakfield.example/spring",
+        "once": "4a1d5f0e-2b7c-4e9a-8f3d-6c5b4a392817",
+    }
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert Evening.objects.filter(title="Year 7 spring evening").count() == 1
+    evening = Evening.objects.get(title="Year 7 spring evening")
+    assert Slot.objects.filter(evening=evening).count() == 12
+    # A video way to meet without a link is refused in plain words, nothing lost.
+    bad = client.post(url, {**data, "title": "Another", "video_url": "", "once": ""})
+    assert bad.status_code == 400
+    assert "https://" in bad.content.decode()
