@@ -277,3 +277,40 @@ def test_lists_cost_the_same_whatever_their_size(ew: EventsWorld) -> None:
     services.appointment_confirm(actor=tom, appointment_id=held.pk, mode="phone")
     after = {url: _queries(ew.client(role), url) for role, found in urls.items() for url in found}
     assert after == before
+
+
+def test_the_booking_posts_per_role(ew: EventsWorld) -> None:
+    appointment = booked(ew)
+    join = reverse("portal_events:join", kwargs={"appointment_id": appointment.pk})
+    cancel = reverse("portal_events:cancel", kwargs={"appointment_id": appointment.pk})
+    hold = reverse("portal_events:hold", kwargs={"evening_id": ew.evening.pk})
+    free = Slot.objects.filter(evening=ew.evening, staff=ew.world.staff["teacher"]).last()
+    assert free is not None
+    for role in ["other_parent", "restricted", "pupil", "trust_officer", *STAFF]:
+        client = ew.client(role)
+        assert client.post(join).status_code == 404, role
+        assert client.post(cancel).status_code == 404, role
+        # Carol may book for Cara, never for Ada; nobody else books at all.
+        response = client.post(hold, {"slot": free.pk, "child": ew.world.ada.pk})
+        assert response.status_code == 404, role
+    assert ew.client("anonymous").post(join).status_code == 302
+    assert not Appointment.objects.filter(pupil=ew.world.ada).exclude(pk=appointment.pk).exists()
+    assert ew.client("tom").post(join).status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.guardian_id == ew.world.maria.pk
+    assert appointment.joined.filter(guardian=ew.tom).exists()
+
+
+def test_a_teacher_may_not_change_how_families_meet_them(ew: EventsWorld) -> None:
+    from schoolwindow.portal.events.models import EveningTeacher
+
+    teacher = EveningTeacher.objects.filter(evening=ew.evening).first()
+    assert teacher is not None
+    url = reverse("portal_events:teacher", kwargs={"teacher_id": teacher.pk})
+    data = {f"t{teacher.pk}-in_person": "on", f"t{teacher.pk}-room": "B12"}
+    assert ew.client("teacher").post(url, data).status_code == 403
+    assert ew.client("parent").post(url, data).status_code == 404
+    assert ew.client("office").post(url, data).status_code == 302
+    teacher.refresh_from_db()
+    assert teacher.room == "B12"
+    assert teacher.modes == ["in_person"]

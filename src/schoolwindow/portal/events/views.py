@@ -198,6 +198,9 @@ def hold(request: HttpRequest, evening_id: int) -> HttpResponse:
     actor = actor_of(request)
     evening = selectors.family_evening_get(actor=actor, evening_id=evening_id)
     _children, child = _chosen_child(request, evening)
+    # A posted child must be one of this parent's (never silently another of theirs).
+    if str(child.pk) != request.POST.get("child", str(child.pk)):
+        raise NotFound
     raw = request.POST.get("slot", "")
     if not raw.isdigit():
         raise NotFound
