@@ -369,3 +369,17 @@ PORTFOLIO_CONSENT = capability(
     Role.OFFICE,
     Role.LEADER,
 )
+# Events and parents' evenings (portal/events): setting up school events and evenings, seeing
+# families' replies, sending reminders and the list of families with no appointment.
+EVENTS_MANAGE = capability(
+    "set up school events and parents' evenings, see replies, remind families and see who has "
+    "not booked",
+    Role.LEADER,
+    Role.OFFICE,
+    Role.PASTORAL,
+)
+# Every member of staff may be in a parents' evening: they see their own appointments.
+EVENTS_OWN_SCHEDULE = capability(
+    "see their own parents'-evening appointments and their calendar feed",
+    *Role.values,
+)

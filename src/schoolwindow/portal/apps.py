@@ -11,6 +11,7 @@ class PortalConfig(AppConfig):
         from schoolwindow.portal.absence.registry import register_absence
         from schoolwindow.portal.consent.registry import register_consent
         from schoolwindow.portal.details.registry import register_details
+        from schoolwindow.portal.events.registry import register_events
         from schoolwindow.portal.portfolio.registry import register_portfolio
         from schoolwindow.portal.reports.registry import register_reports
 
@@ -19,3 +20,4 @@ class PortalConfig(AppConfig):
         register_consent()
         register_reports()
         register_portfolio()
+        register_events()

@@ -9,4 +9,5 @@ urlpatterns = [
     path("consent/", include("schoolwindow.portal.consent.urls")),
     path("reports/", include("schoolwindow.portal.reports.urls")),
     path("portfolio/", include("schoolwindow.portal.portfolio.urls")),
+    path("events/", include("schoolwindow.portal.events.urls")),
 ]

@@ -50,6 +50,7 @@ DEMO_PARTS: tuple[str, ...] = (
     "schoolwindow.demo.parts.portal_consent",
     "schoolwindow.demo.parts.portal_reports",
     "schoolwindow.demo.parts.portal_portfolio",
+    "schoolwindow.demo.parts.portal_events",
 )
 
 

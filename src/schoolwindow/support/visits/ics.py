@@ -1,11 +1,8 @@
 """A member of staff's home visits as an iCalendar feed (RFC 5545), written by hand.
 
-Written here rather than through a library so the few rules a calendar client is strict about
-are visible in one place:
+The writing itself (folding, escaping, UTC times, the calendar wrapper) is core/ical.py, shared
+with the portal's feeds; this module says what a visit looks like in a calendar:
 
-- lines end in CRLF and are folded at 75 octets (a continuation line starts with one space,
-  and a multi-byte character is never split);
-- TEXT values escape backslash, semicolon, comma and newline;
 - each visit is one VEVENT whose UID (`visit-<id>@<site host>`) never changes, with the visit's
   SEQUENCE, raised by every change, so subscribed calendars replace their copy;
 - a cancelled visit stays in the feed with STATUS:CANCELLED, so calendars remove it rather than
@@ -20,53 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from schoolwindow.core.ical import CalendarEvent, escape_text, fold, site_host, utc
+from schoolwindow.core.ical import calendar_text as write_calendar
 from schoolwindow.support.visits.models import Agreement, HomeVisit, VisitStatus
-
-CRLF = "\r\n"
-LIMIT = 75
-
-
-def escape_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def fold(line: str) -> str:
-    """Split a content line into pieces of at most 75 octets (RFC 5545 §3.1)."""
-    pieces: list[str] = []
-    current = ""
-    size = 0
-    limit = LIMIT
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            pieces.append(current)
-            current, size = " ", 1
-            limit = LIMIT
-        current += char
-        size += width
-    pieces.append(current)
-    return CRLF.join(pieces)
-
-
-def utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def site_host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "schoolwindow"
 
 
 def uid_of(visit: HomeVisit) -> str:
@@ -116,41 +74,27 @@ def who_of(visit: HomeVisit) -> str:
     return _("Going: %(people)s") % {"people": "; ".join(people)}
 
 
-def event_lines(visit: HomeVisit) -> list[str]:
-    ends = visit.starts_at + dt.timedelta(minutes=visit.duration_minutes)
-    url = settings.SITE_URL + reverse("visits:visit", kwargs={"visit_id": visit.pk})
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{uid_of(visit)}",
-        f"SEQUENCE:{visit.sequence}",
-        f"DTSTAMP:{utc(visit.updated_at)}",
-        f"DTSTART:{utc(visit.starts_at)}",
-        f"DTEND:{utc(ends)}",
-        f"SUMMARY:{escape_text(summary_of(visit))}",
-        f"STATUS:{status_of(visit)}",
-        f"DESCRIPTION:{escape_text(who_of(visit))}",
-        f"URL:{url}",
-    ]
-    location = location_of(visit)
-    if location:
-        lines.append(f"LOCATION:{escape_text(location)}")
-    lines.append("TRANSP:OPAQUE")
-    lines.append("END:VEVENT")
-    return lines
+def calendar_event(visit: HomeVisit) -> CalendarEvent:
+    return CalendarEvent(
+        uid=f"visit-{visit.pk}",
+        sequence=visit.sequence,
+        stamp=visit.updated_at,
+        starts_at=visit.starts_at,
+        ends_at=visit.starts_at + dt.timedelta(minutes=visit.duration_minutes),
+        summary=summary_of(visit),
+        status=status_of(visit),
+        description=who_of(visit),
+        location=location_of(visit),
+        url=settings.SITE_URL + reverse("visits:visit", kwargs={"visit_id": visit.pk}),
+    )
 
 
 def calendar_text(visits: Iterable[HomeVisit]) -> str:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//School Window//Home visits//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(_('Home visits'))}",
-        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
-        "X-PUBLISHED-TTL:PT1H",
-    ]
-    for visit in visits:
-        lines.extend(event_lines(visit))
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + CRLF for line in lines)
+    return write_calendar(
+        name=_("Home visits"),
+        product="Home visits",
+        events=(calendar_event(visit) for visit in visits),
+    )
+
+
+__all__ = ["calendar_text", "escape_text", "fold", "uid_of", "utc"]
