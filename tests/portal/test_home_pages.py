@@ -3,6 +3,7 @@ message: who posts it, who reads it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import re
 
@@ -179,3 +180,26 @@ def test_the_kept_home_costs_a_handful_of_queries(world: World, settings: object
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("parent_home"))
     assert len(queries) < full
+
+
+def test_one_thing_to_do_about_two_children_is_listed_once(world: World) -> None:
+    from schoolwindow.core.panels import PARENT_WAITING, ParentHomeSubject, WaitingItem
+    from schoolwindow.people.actors import actor_for
+
+    def twice(actor: object, subject: ParentHomeSubject) -> list[WaitingItem]:
+        return [
+            WaitingItem(text=f"Reply for {c.first_name}", url="/same/") for c in subject.children
+        ]
+
+    PARENT_WAITING.register("zz-test-twice", twice)
+    try:
+        subject = ParentHomeSubject(
+            child=world.ada,
+            children=[world.ada, world.ben],
+            guardian_id=world.maria.pk,
+            today=dt.date.today(),
+        )
+        items = PARENT_WAITING.items(actor=actor_for(world.maria.user), subject=subject)
+        assert [item.url for item in items].count("/same/") == 1
+    finally:
+        PARENT_WAITING._sources.pop("zz-test-twice")

@@ -131,7 +131,9 @@ class WaitingSlot:
         found = [
             item for _, items in sorted(self._sources.items()) for item in items(actor, subject)
         ]
-        return sorted(found, key=lambda item: (item.due is None, item.due or dt.date.max))
+        # One thing to do once, though it concerns two children (an invitation to both).
+        unique = list({item.url: item for item in reversed(found)}.values())[::-1]
+        return sorted(unique, key=lambda item: (item.due is None, item.due or dt.date.max))
 
 
 PARENT_WAITING = WaitingSlot("waiting for the parent")
