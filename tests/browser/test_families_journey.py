@@ -101,7 +101,7 @@ def test_a_leader_sends_an_announcement_to_a_year_group(
     context.set_default_timeout(10_000)
     parent = context.new_page()
     sign_in(parent, live_server.url, world, "parent")
-    parent.get_by_role("link", name=re.compile("Messages")).click()
+    parent.locator(".site-header nav").get_by_role("link", name=re.compile("Messages")).click()
     family_main = parent.locator("main")
     expect(family_main).to_contain_text("Year 7 museum trip")
     expect(family_main).to_contain_text("Announcement")

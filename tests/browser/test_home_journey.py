@@ -27,7 +27,7 @@ FIRST_SCREEN = {
     "leader": ["The school at a glance", "Families we can't reach"],
     "office": ["Imports", "Letters to print"],
     "trust": ["Your schools side by side"],
-    "parent": ["Your children"],
+    "parent": ["Waiting for you", "This week"],
     "pupil": ["Homework due", "Attendance this week"],
 }
 

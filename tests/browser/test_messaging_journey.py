@@ -68,7 +68,7 @@ def test_staff_and_a_polish_parent_talk_and_a_call_is_logged(
     context.set_default_timeout(10_000)
     parent = context.new_page()
     sign_in(parent, base, world, "parent")
-    parent.get_by_role("link", name=re.compile("Messages")).click()
+    parent.locator(".site-header nav").get_by_role("link", name=re.compile("Messages")).click()
     family_main = parent.locator("main")
     expect(family_main).to_contain_text(POLISH_PRAISE)
     assert_accessible(parent)
